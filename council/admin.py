@@ -1,0 +1,544 @@
+"""Django admin for the people who maintain reference data and fix records."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    Agency,
+    AgendaItem,
+    Attachment,
+    CoChair,
+    Commitment,
+    Council,
+    Event,
+    Indicator,
+    Observation,
+    Participant,
+    Party,
+    Person,
+    Protocol,
+    ProtocolFile,
+    Responsibility,
+    Review,
+    Sector,
+    Session,
+    Signatory,
+    StatusUpdate,
+    Target,
+    User,
+)
+
+admin.site.site_header = _("Council Tracker administration")
+admin.site.site_title = _("Council Tracker")
+admin.site.index_title = _("Reference data and records")
+
+
+class NoDeleteMixin:
+    """Records of what a council decided are never deleted; they are cancelled or corrected."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+SOURCED_FIELDSET = (
+    _("Source"),
+    {"fields": ("source", "is_illustrative", "illustrative_note"), "classes": ("collapse",)},
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "email", "first_name", "last_name", "agency", "is_staff")
+    list_filter = ("is_staff", "is_superuser", "is_active", "groups", "agency__party")
+    list_select_related = ("agency__party",)
+    autocomplete_fields = ("agency",)
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Council Tracker"), {"fields": ("agency", "language")}),
+    )
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "code", "order")
+    list_editable = ("order",)
+    search_fields = ("name", "short_name", "code")
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "party", "kind", "parent", "is_active")
+    list_filter = ("party", "kind", "is_active")
+    list_select_related = ("party", "parent__party")
+    search_fields = ("name", "short_name")
+    autocomplete_fields = ("party", "parent")
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "position", "party", "agency")
+    list_filter = ("party",)
+    list_select_related = ("party", "agency__party")
+    search_fields = ("name", "position")
+    autocomplete_fields = ("party", "agency")
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "order", "is_active")
+    list_editable = ("order", "is_active")
+    search_fields = ("name", "code")
+    prepopulated_fields = {"code": ("name",)}
+
+
+class CoChairInline(admin.TabularInline):
+    model = CoChair
+    extra = 0
+    autocomplete_fields = ("party", "person")
+
+
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "kind", "parent", "session_count", "is_active")
+    list_filter = ("kind", "is_active", "parties")
+    list_select_related = ("parent",)
+    search_fields = ("name", "short_name")
+    autocomplete_fields = ("parent",)
+    filter_horizontal = ("parties", "secretariat_agencies")
+    inlines = [CoChairInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_session_count=Count("sessions"))
+
+    @admin.display(description=_("sessions"), ordering="_session_count")
+    def session_count(self, obj: Council) -> int:
+        return obj._session_count
+
+
+@admin.register(CoChair)
+class CoChairAdmin(admin.ModelAdmin):
+    list_display = ("person", "council", "party", "position", "start_date", "end_date")
+    list_filter = ("council", "party")
+    list_select_related = ("person", "council", "party")
+    search_fields = ("person__name", "council__name")
+    autocomplete_fields = ("council", "party", "person")
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    autocomplete_fields = ("person", "party", "agency")
+    fields = ("order", "person", "party", "agency", "role", "position")
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ("order", "title", "sector")
+    autocomplete_fields = ("sector",)
+    show_change_link = True
+
+
+class SessionCommitmentInline(admin.TabularInline):
+    model = Commitment
+    fk_name = "session"
+    extra = 0
+    fields = ("clause", "title", "sector", "deadline_kind", "deadline", "status")
+    readonly_fields = ("status",)
+    autocomplete_fields = ("sector",)
+    show_change_link = True
+    can_delete = False
+
+
+@admin.register(Session)
+class SessionAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = (
+        "__str__",
+        "council",
+        "number",
+        "start_date",
+        "city",
+        "status",
+        "is_illustrative",
+    )
+    list_filter = ("status", "council", "host_party", "is_illustrative")
+    list_select_related = ("council", "host_party")
+    search_fields = ("council__name", "council__short_name", "city", "summary")
+    autocomplete_fields = ("council", "country", "host_party")
+    date_hierarchy = "start_date"
+    inlines = [ParticipantInline, AgendaItemInline, SessionCommitmentInline]
+    fieldsets = (
+        (None, {"fields": ("council", "number", "kind", "status")}),
+        (
+            _("When and where"),
+            {"fields": ("start_date", "end_date", "city", "country", "host_party", "venue")},
+        ),
+        (_("Outcome"), {"fields": ("summary",)}),
+        SOURCED_FIELDSET,
+    )
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ("person", "position", "role", "party", "session")
+    list_filter = ("role", "party", "session__council")
+    list_select_related = ("person", "party", "session__council")
+    search_fields = ("person__name", "position")
+    autocomplete_fields = ("session", "person", "party", "agency")
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "order", "session", "sector", "is_illustrative")
+    list_filter = ("sector", "session__council", "is_illustrative")
+    list_select_related = ("session__council", "sector")
+    search_fields = ("title", "summary")
+    autocomplete_fields = ("session", "sector", "speakers")
+
+
+class ResponsibilityFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        leads: set[int] = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("agency"):
+                continue
+            if data.get("role") == Responsibility.Role.LEAD:
+                party_id = data["agency"].party_id
+                if party_id in leads:
+                    raise ValidationError(_("Each party has at most one lead executor."))
+                leads.add(party_id)
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = Responsibility
+    formset = ResponsibilityFormSet
+    extra = 0
+    fields = ("agency", "role")
+    autocomplete_fields = ("agency",)
+
+
+class StatusUpdateInline(admin.TabularInline):
+    """Read-only: updates are written through the status form above, never edited."""
+
+    model = StatusUpdate
+    extra = 0
+    fields = ("created_at", "author", "agency", "from_status", "to_status", "note")
+    readonly_fields = fields
+    can_delete = False
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CommitmentAdminForm(forms.ModelForm):
+    change_status_to = forms.ChoiceField(
+        label=_("Change status to"), required=False, choices=[("", "—")] + Commitment.Status.choices
+    )
+    status_note = forms.CharField(
+        label=_("Reason or note for the status change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = Commitment
+        fields = "__all__"  # noqa: DJ007 -- CommitmentAdmin.fieldsets chooses what is shown
+
+    def clean(self):
+        cleaned = super().clean()
+        to = cleaned.get("change_status_to")
+        if to:
+            current = self.instance.status
+            if to == current:
+                self.add_error("change_status_to", _("That is already the status."))
+            elif to not in Commitment.TRANSITIONS[current]:
+                self.add_error(
+                    "change_status_to",
+                    _("A commitment that is “%(current)s” cannot become “%(to)s”.")
+                    % {
+                        "current": Commitment.Status(current).label,
+                        "to": Commitment.Status(to).label,
+                    },
+                )
+            elif (current, to) in Commitment.REASON_REQUIRED and not cleaned.get(
+                "status_note", ""
+            ).strip():
+                self.add_error("status_note", _("Say why the status changes."))
+        return cleaned
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    form = CommitmentAdminForm
+    list_display = (
+        "__str__",
+        "session",
+        "sector",
+        "status",
+        "deadline_display",
+        "lead_agencies",
+        "is_monitored",
+    )
+    list_filter = (
+        "status",
+        "deadline_kind",
+        "is_monitored",
+        "sector",
+        "session__council",
+        "is_illustrative",
+    )
+    list_select_related = ("session__council", "sector")
+    search_fields = ("title", "text", "clause")
+    autocomplete_fields = ("session", "sector", "agenda_item", "carries_over")
+    date_hierarchy = "deadline"
+    readonly_fields = ("status", "created_at", "updated_at")
+    inlines = [ResponsibilityInline, StatusUpdateInline]
+    fieldsets = (
+        (None, {"fields": ("session", "clause", "title", "text", "sector", "agenda_item")}),
+        (_("Deadline"), {"fields": ("deadline_kind", "deadline")}),
+        (_("Status"), {"fields": ("status", "change_status_to", "status_note", "is_monitored")}),
+        (_("Follow-up"), {"fields": ("carries_over", "created_at", "updated_at")}),
+        SOURCED_FIELDSET,
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "responsibilities",
+                    queryset=Responsibility.objects.filter(
+                        role=Responsibility.Role.LEAD
+                    ).select_related("agency__party"),
+                    to_attr="lead_responsibilities",
+                )
+            )
+        )
+
+    @admin.display(description=_("deadline"), ordering="deadline")
+    def deadline_display(self, obj: Commitment) -> str:
+        if obj.deadline_kind == Commitment.DeadlineKind.DATE:
+            flag = " ⚠" if obj.is_overdue() else ""
+            return f"{obj.deadline:%d.%m.%Y}{flag}"
+        return obj.get_deadline_kind_display()
+
+    @admin.display(description=_("lead executors"))
+    def lead_agencies(self, obj: Commitment) -> str:
+        return ", ".join(str(r.agency) for r in getattr(obj, "lead_responsibilities", []))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        to = form.cleaned_data.get("change_status_to")
+        if to:
+            try:
+                services.commitment_change_status(
+                    commitment=obj,
+                    to=to,
+                    by=request.user,
+                    note=form.cleaned_data.get("status_note", ""),
+                )
+            except services.InvalidTransition as error:
+                # Someone changed the status meanwhile; the other edits are kept.
+                self.message_user(request, "; ".join(error.messages), messages.ERROR)
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(admin.ModelAdmin):
+    list_display = ("commitment", "agency", "party", "role")
+    list_filter = ("role", "party")
+    list_select_related = ("commitment", "agency__party", "party")
+    search_fields = ("commitment__title", "agency__name")
+    autocomplete_fields = ("commitment", "agency")
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ("original_name", "file", "uploaded_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """View only: updates are history, written by the status service."""
+
+    list_display = ("commitment", "from_status", "to_status", "author", "agency", "created_at")
+    list_filter = ("to_status", "agency__party")
+    list_select_related = ("commitment", "author", "agency__party")
+    search_fields = ("note", "commitment__title")
+    date_hierarchy = "created_at"
+    inlines = [AttachmentInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ("original_name", "update", "uploaded_at")
+    list_select_related = ("update__commitment",)
+    search_fields = ("original_name",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("commitment", "session", "decision", "new_deadline", "decided_by", "decided_at")
+    list_filter = ("decision", "session__council")
+    list_select_related = ("commitment", "session__council", "decided_by")
+    search_fields = ("commitment__title", "note")
+    autocomplete_fields = ("commitment", "session", "replacement")
+    readonly_fields = ("decided_by", "decided_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.decided_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    extra = 0
+    autocomplete_fields = ("person", "party")
+
+
+class ProtocolFileInline(admin.TabularInline):
+    model = ProtocolFile
+    extra = 0
+    fields = ("kind", "language", "file", "original_name", "uploaded_at")
+    readonly_fields = ("uploaded_at",)
+    can_delete = False
+
+
+@admin.register(Protocol)
+class ProtocolAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = (
+        "title",
+        "session",
+        "number",
+        "status",
+        "signed_on",
+        "signed_in",
+        "is_illustrative",
+    )
+    list_filter = ("status", "session__council")
+    list_select_related = ("session__council",)
+    search_fields = ("title", "number")
+    autocomplete_fields = ("session",)
+    date_hierarchy = "signed_on"
+    inlines = [SignatoryInline, ProtocolFileInline]
+    fieldsets = (
+        (None, {"fields": ("session", "title", "number", "status")}),
+        (_("Signing"), {"fields": ("signed_on", "signed_in", "languages")}),
+        (_("Notes"), {"fields": ("notes",)}),
+        SOURCED_FIELDSET,
+    )
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, ProtocolFile):
+                if not instance.uploaded_by_id:
+                    instance.uploaded_by = request.user
+                if not instance.original_name and instance.file:
+                    instance.original_name = instance.file.name.rsplit("/", 1)[-1]
+            instance.save()
+        formset.save_m2m()
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(admin.ModelAdmin):
+    list_display = ("person", "position", "party", "protocol")
+    list_select_related = ("person", "party", "protocol")
+    search_fields = ("person__name", "position")
+    autocomplete_fields = ("protocol", "person", "party")
+
+
+@admin.register(ProtocolFile)
+class ProtocolFileAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ("original_name", "protocol", "kind", "language", "uploaded_by", "uploaded_at")
+    list_filter = ("kind", "language")
+    list_select_related = ("protocol", "uploaded_by")
+    search_fields = ("original_name", "protocol__title")
+    autocomplete_fields = ("protocol",)
+    readonly_fields = ("uploaded_by", "uploaded_at")
+
+    def save_model(self, request, obj, form, change):
+        if not obj.uploaded_by_id:
+            obj.uploaded_by = request.user
+        if not obj.original_name and obj.file:
+            obj.original_name = obj.file.name.rsplit("/", 1)[-1]
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "year", "date", "city", "host_party", "council")
+    list_filter = ("kind", "council", "host_party", "year")
+    list_select_related = ("council", "host_party")
+    search_fields = ("title", "description", "city")
+    autocomplete_fields = ("council", "reported_at", "host_party", "sector")
+
+
+class ObservationInline(admin.TabularInline):
+    model = Observation
+    extra = 0
+    fields = ("period_start", "period_end", "qualifier", "value", "change_pct", "source")
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("name", "council", "unit", "sector")
+    list_filter = ("council", "unit", "sector")
+    list_select_related = ("council", "sector")
+    search_fields = ("name", "code")
+    autocomplete_fields = ("council", "sector")
+    prepopulated_fields = {"code": ("name",)}
+    inlines = [ObservationInline, TargetInline]
+
+
+@admin.register(Observation)
+class ObservationAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "period_start", "period_end", "qualifier", "value", "change_pct")
+    list_filter = ("indicator__council", "indicator")
+    list_select_related = ("indicator",)
+    search_fields = ("indicator__name", "source")
+    autocomplete_fields = ("indicator", "reported_at")
+    date_hierarchy = "period_end"
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "target_date", "value")
+    list_select_related = ("indicator",)
+    search_fields = ("indicator__name",)
+    autocomplete_fields = ("indicator",)

@@ -1,0 +1,420 @@
+"""Load the demo data set of ``fixtures/demo.json``.
+
+The file is written in the domain's own terms (keys, party codes, dates such as
+``today+30``) rather than as a Django serialisation, so it stays readable and the
+demo always has work overdue, due soon and done whatever day it is loaded. Status
+changes and review decisions go through the services, so the demo carries a real
+history.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from . import roles, services
+from .models import (
+    Agency,
+    AgendaItem,
+    CoChair,
+    Commitment,
+    Council,
+    Event,
+    Indicator,
+    Observation,
+    Participant,
+    Party,
+    Person,
+    Protocol,
+    ProtocolFile,
+    Responsibility,
+    Sector,
+    Session,
+    Signatory,
+    StatusUpdate,
+    Target,
+    User,
+)
+
+DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+_RELATIVE = re.compile(r"^today([+-]\d+)$")
+
+ROLE_GROUPS = {
+    "secretariat": roles.SECRETARIAT,
+    "focal_point": roles.FOCAL_POINT,
+    "manager": roles.MANAGER,
+}
+
+
+def parse_date(value: str, today: datetime.date) -> datetime.date:
+    """An ISO date, or ``today+N`` / ``today-N`` days from ``today``."""
+    match = _RELATIVE.match(value)
+    if match:
+        return today + datetime.timedelta(days=int(match.group(1)))
+    return datetime.date.fromisoformat(value)
+
+
+def specimen_pdf(text: str) -> bytes:
+    """A one-page PDF saying ``text``: stands in for a scanned signed document."""
+    safe = text.encode("latin-1", "replace").decode("latin-1")
+    safe = safe.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    stream = f"BT /F1 12 Tf 56 760 Td ({safe}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+@dataclass
+class DemoLoader:
+    data: dict[str, Any]
+    today: datetime.date
+    parties: dict[str, Party] = field(default_factory=dict)
+    sectors: dict[str, Sector] = field(default_factory=dict)
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    councils: dict[str, Council] = field(default_factory=dict)
+    sessions: dict[str, Session] = field(default_factory=dict)
+    agenda: dict[str, AgendaItem] = field(default_factory=dict)
+    commitments: dict[str, Commitment] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+
+    def date(self, value: str | None) -> datetime.date | None:
+        return parse_date(value, self.today) if value else None
+
+    def moment(self, value: str) -> datetime.datetime:
+        """Mid-morning in the project's time zone on the given day."""
+        day = self.date(value)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+    def sourced(self, item: dict[str, Any]) -> dict[str, Any]:
+        source = item.get("source", "")
+        return {
+            "source": self.data["source"] if source == "seed" else source,
+            "is_illustrative": bool(item.get("illustrative")),
+            "illustrative_note": item.get("illustrative", ""),
+        }
+
+    def load(self) -> None:
+        roles.roles_sync()
+        for item in self.data["parties"]:
+            self.parties[item["code"]] = Party.objects.create(
+                code=item["code"],
+                name=item["name"],
+                short_name=item["short_name"],
+                order=item["order"],
+            )
+        for item in self.data["sectors"]:
+            self.sectors[item["code"]] = Sector.objects.create(
+                code=item["code"], name=item["name"], order=item["order"]
+            )
+        for item in self.data["agencies"]:
+            self.agencies[item["key"]] = Agency.objects.create(
+                party=self.parties[item["party"]],
+                parent=self.agencies.get(item.get("parent", "")),
+                name=item["name"],
+                short_name=item.get("short_name", ""),
+                kind=item["kind"],
+            )
+        for item in self.data["people"]:
+            self.people[item["key"]] = Person.objects.create(
+                name=item["name"],
+                position=item["position"],
+                party=self.parties[item["party"]],
+                agency=self.agencies.get(item.get("agency", "")),
+                **self.sourced(item),
+            )
+        self.load_users()
+        for item in self.data["councils"]:
+            self.load_council(item)
+        for item in self.data["sessions"]:
+            self.load_session(item)
+        # Reviews refer to commitments of later sessions, so they come last.
+        for item in self.data["sessions"]:
+            for review in item.get("reviews", []):
+                self.load_review(self.sessions[item["key"]], review)
+        for item in self.data["indicators"]:
+            self.load_indicator(item)
+        for item in self.data["events"]:
+            Event.objects.create(
+                council=self.councils[item["council"]],
+                reported_at=self.sessions.get(item.get("reported_at", "")),
+                kind=item["kind"],
+                title=item["title"],
+                date=self.date(item.get("date")),
+                year=item.get("year"),
+                city=item.get("city", ""),
+                host_party=self.parties.get(item.get("host_party", "")),
+                sector=self.sectors.get(item.get("sector", "")),
+                description=item.get("description", ""),
+                **self.sourced(item),
+            )
+
+    def load_users(self) -> None:
+        for item in self.data["users"]:
+            user = User(
+                username=item["username"],
+                first_name=item["first_name"],
+                last_name=item["last_name"],
+                email=item["email"],
+                agency=self.agencies.get(item.get("agency", "")),
+                language="en",
+            )
+            user.set_password(item["password"])
+            if item["role"] == "admin":
+                user.is_staff = user.is_superuser = True
+            user.save()
+            if item["role"] in ROLE_GROUPS:
+                user.groups.add(Group.objects.get(name=ROLE_GROUPS[item["role"]]))
+            self.users[item["key"]] = user
+
+    def load_council(self, item: dict[str, Any]) -> None:
+        council = Council.objects.create(
+            name=item["name"],
+            short_name=item["short_name"],
+            kind=item["kind"],
+            parent=self.councils.get(item.get("parent", "")),
+            description=item.get("description", ""),
+        )
+        council.parties.set(self.parties[code] for code in item["parties"])
+        council.secretariat_agencies.set(self.agencies[key] for key in item["secretariat"])
+        for co_chair in item.get("co_chairs", []):
+            CoChair.objects.create(
+                council=council,
+                party=self.parties[co_chair["party"]],
+                person=self.people[co_chair["person"]],
+                position=co_chair["position"],
+            )
+        self.councils[item["key"]] = council
+
+    def load_session(self, item: dict[str, Any]) -> None:
+        session = Session.objects.create(
+            council=self.councils[item["council"]],
+            number=item["number"],
+            status=item["status"],
+            start_date=self.date(item["start_date"]),
+            city=item.get("city", ""),
+            country=self.parties.get(item.get("country", "")),
+            host_party=self.parties.get(item.get("host_party", "")),
+            summary=item.get("summary", ""),
+            **self.sourced(item),
+        )
+        self.sessions[item["key"]] = session
+        for order, participant in enumerate(item.get("participants", []), start=1):
+            person = self.people[participant["person"]]
+            Participant.objects.create(
+                session=session,
+                person=person,
+                party=person.party,
+                agency=person.agency,
+                role=participant["role"],
+                position=participant["position"],
+                order=order,
+            )
+        for agenda in item.get("agenda", []):
+            agenda_item = AgendaItem.objects.create(
+                session=session,
+                order=agenda["order"],
+                title=agenda["title"],
+                sector=self.sectors.get(agenda.get("sector", "")),
+                summary=agenda.get("summary", ""),
+                **self.sourced({"illustrative": item.get("illustrative")} | agenda),
+            )
+            agenda_item.speakers.set(self.people[key] for key in agenda.get("speakers", []))
+            self.agenda[agenda["key"]] = agenda_item
+        for commitment in item.get("commitments", []):
+            self.load_commitment(session, commitment)
+        if "protocol" in item:
+            self.load_protocol(session, item["protocol"])
+
+    def load_commitment(self, session: Session, item: dict[str, Any]) -> None:
+        deadline = item["deadline"]
+        kinds = {
+            "next_session": Commitment.DeadlineKind.NEXT_SESSION,
+            "ongoing": Commitment.DeadlineKind.ONGOING,
+        }
+        commitment = Commitment(
+            session=session,
+            clause=item["clause"],
+            title=item["title"],
+            text=item["text"],
+            sector=self.sectors[item["sector"]],
+            agenda_item=self.agenda.get(item.get("agenda", "")),
+            deadline_kind=kinds.get(deadline, Commitment.DeadlineKind.DATE),
+            deadline=None if deadline in kinds else self.date(deadline),
+            is_illustrative=True,
+            illustrative_note=(
+                "Clause, wording, responsible agencies, deadline and progress are illustrative."
+            ),
+        )
+        commitment._history_date = timezone.make_aware(
+            datetime.datetime.combine(session.start_date, datetime.time(18, 0))
+        )
+        commitment.full_clean()
+        commitment.save()
+        del commitment._history_date  # later saves are dated when they happen
+        self.commitments[item["key"]] = commitment
+        for agency_key, role in item["responsible"]:
+            Responsibility.objects.create(
+                commitment=commitment, agency=self.agencies[agency_key], role=role
+            )
+        for report in item["history"]:
+            by = self.users[report.get("by", "secretariat")]
+            agency = self.agencies.get(report.get("agency", ""))
+            attachments = []
+            if "attachment" in report:
+                specimen = report["attachment"]
+                attachments = [
+                    ContentFile(specimen_pdf(specimen["specimen"]), name=specimen["name"])
+                ]
+            if "to" in report:
+                update = services.commitment_change_status(
+                    commitment=commitment,
+                    to=report["to"],
+                    by=by,
+                    note=report["note"],
+                    agency=agency,
+                    attachments=attachments,
+                )
+                # Backdate the record to when the report was made, not when the demo loaded.
+                commitment.history.filter(pk=commitment.history.latest().pk).update(
+                    history_date=self.moment(report["at"])
+                )
+            else:
+                update = services.commitment_report_progress(
+                    commitment=commitment,
+                    by=by,
+                    note=report["note"],
+                    agency=agency,
+                    attachments=attachments,
+                )
+            StatusUpdate.objects.filter(pk=update.pk).update(created_at=self.moment(report["at"]))
+
+    def load_review(self, session: Session, item: dict[str, Any]) -> None:
+        started = timezone.now()
+        commitment = self.commitments[item["commitment"]]
+        review = services.review_record_decision(
+            commitment=commitment,
+            session=session,
+            decision=item["decision"],
+            by=self.users["secretariat"],
+            note=item.get("note", ""),
+            new_deadline=self.date(item.get("new_deadline")),
+            replacement=self.commitments.get(item.get("replacement", "")),
+        )
+        # The decision was taken at the session, not when the demo loaded.
+        when = timezone.make_aware(
+            datetime.datetime.combine(session.start_date, datetime.time(17, 0))
+        )
+        type(review).objects.filter(pk=review.pk).update(decided_at=when)
+        StatusUpdate.objects.filter(session=session, created_at__gte=started).update(
+            created_at=when
+        )
+        for changed in (commitment, review.replacement):
+            if changed is not None:
+                changed.history.filter(history_date__gte=started).update(history_date=when)
+
+    def load_protocol(self, session: Session, item: dict[str, Any]) -> None:
+        protocol = Protocol.objects.create(
+            session=session,
+            number=item["number"],
+            title=item["title"],
+            status=item["status"],
+            signed_on=self.date(item.get("signed_on")),
+            signed_in=item.get("signed_in", ""),
+            languages=item.get("languages", ""),
+            **self.sourced(item),
+        )
+        for order, signatory in enumerate(item["signatories"], start=1):
+            person = self.people[signatory["person"]]
+            Signatory.objects.create(
+                protocol=protocol,
+                person=person,
+                party=person.party,
+                position=signatory["position"],
+                order=order,
+            )
+        for upload in item["files"]:
+            protocol_file = ProtocolFile(
+                protocol=protocol,
+                kind=upload["kind"],
+                language=upload["language"],
+                original_name=upload["name"],
+                uploaded_by=self.users["secretariat"],
+            )
+            protocol_file.file.save(
+                upload["name"], ContentFile(specimen_pdf(upload["specimen"])), save=False
+            )
+            protocol_file.save()
+
+    def load_indicator(self, item: dict[str, Any]) -> None:
+        indicator = Indicator.objects.create(
+            council=self.councils[item["council"]],
+            code=item["code"],
+            name=item["name"],
+            unit=item["unit"],
+            sector=self.sectors.get(item.get("sector", "")),
+            description=item.get("description", ""),
+        )
+        for observation in item["observations"]:
+            Observation.objects.create(
+                indicator=indicator,
+                period_start=self.date(observation["period_start"]),
+                period_end=self.date(observation["period_end"]),
+                value=Decimal(observation["value"]),
+                qualifier=observation.get("qualifier", Observation.Qualifier.EXACT),
+                change_pct=Decimal(observation["change_pct"])
+                if "change_pct" in observation
+                else None,
+                reported_at=self.sessions.get(observation.get("reported_at", "")),
+                **self.sourced(observation),
+            )
+        for target in item["targets"]:
+            Target.objects.create(
+                indicator=indicator,
+                target_date=self.date(target["target_date"]),
+                value=Decimal(target["value"]),
+                note=target.get("note", ""),
+            )
+
+
+def demo_is_loaded() -> bool:
+    return Council.objects.exists()
+
+
+def load_demo(path: Path = DEMO_FILE, today: datetime.date | None = None) -> DemoLoader:
+    """Load the demo data into an empty database, in one transaction."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    loader = DemoLoader(data=data, today=today or timezone.localdate())
+    with transaction.atomic():
+        loader.load()
+    return loader

@@ -1,0 +1,14 @@
+from django.utils.cache import patch_vary_headers
+
+
+class VaryOnHtmxMiddleware:
+    """Pages answer htmx requests with a fragment and others with the whole page, so
+    caches must key on the HX-Request header (django-htmx leaves this to us)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_vary_headers(response, ("HX-Request",))
+        return response

@@ -1,0 +1,92 @@
+"""Reads: every page selects through these, so what a page loads is said in one place."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def local_today() -> datetime.date:
+    """Today in the project's time zone (Asia/Almaty by default), not in UTC."""
+    return timezone.localdate()
+
+
+class SessionQuerySet(models.QuerySet):
+    def planned(self) -> SessionQuerySet:
+        return self.filter(status=self.model.Status.PLANNED)
+
+    def held(self) -> SessionQuerySet:
+        return self.filter(status=self.model.Status.HELD)
+
+    def upcoming(self, today: datetime.date | None = None) -> SessionQuerySet:
+        """Planned sessions from today on, soonest first."""
+        today = today or local_today()
+        return self.planned().filter(start_date__gte=today).order_by("start_date")
+
+    def for_list(self) -> SessionQuerySet:
+        return self.select_related("council", "host_party", "country")
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def open(self) -> CommitmentQuerySet:
+        """Commitments still to be carried out (not completed, cancelled or superseded)."""
+        return self.filter(status__in=self.model.OPEN_STATUSES)
+
+    def closed(self) -> CommitmentQuerySet:
+        return self.exclude(status__in=self.model.OPEN_STATUSES)
+
+    def monitored(self) -> CommitmentQuerySet:
+        """Commitments the council still follows from session to session."""
+        return self.filter(is_monitored=True)
+
+    def overdue(self, today: datetime.date | None = None) -> CommitmentQuerySet:
+        """Open commitments whose dated deadline has passed."""
+        today = today or local_today()
+        return self.open().filter(deadline_kind=self.model.DeadlineKind.DATE, deadline__lt=today)
+
+    def due_within(self, days: int, today: datetime.date | None = None) -> CommitmentQuerySet:
+        """Open commitments due from today up to ``days`` days ahead."""
+        today = today or local_today()
+        return self.open().filter(
+            deadline_kind=self.model.DeadlineKind.DATE,
+            deadline__gte=today,
+            deadline__lte=today + datetime.timedelta(days=days),
+        )
+
+    def for_agency(self, agency) -> CommitmentQuerySet:
+        """Commitments where ``agency`` is lead or co-executor."""
+        return self.filter(responsibilities__agency=agency).distinct()
+
+    def for_council(self, council) -> CommitmentQuerySet:
+        return self.filter(session__council=council)
+
+    def with_overdue_flag(self, today: datetime.date | None = None) -> CommitmentQuerySet:
+        """Annotate ``overdue`` (bool) so lists can sort and badge without Python loops."""
+        today = today or local_today()
+        return self.annotate(
+            overdue=models.Case(
+                models.When(
+                    Q(status__in=self.model.OPEN_STATUSES)
+                    & Q(deadline_kind=self.model.DeadlineKind.DATE)
+                    & Q(deadline__lt=today),
+                    then=models.Value(True),
+                ),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def for_list(self) -> CommitmentQuerySet:
+        """What a commitment list row shows: session, council, sector, responsible agencies."""
+        return self.select_related("session__council", "sector").prefetch_related(
+            models.Prefetch(
+                "responsibilities",
+                queryset=apps.get_model("council", "Responsibility").objects.select_related(
+                    "agency", "party"
+                ),
+            )
+        )
