@@ -112,7 +112,7 @@ class CouncilAdmin(admin.ModelAdmin):
     list_select_related = ("parent",)
     search_fields = ("name", "short_name")
     autocomplete_fields = ("parent",)
-    filter_horizontal = ("parties", "secretariat_agencies")
+    filter_horizontal = ("parties", "secretariat_agencies", "secretariat_staff")
     inlines = [CoChairInline]
 
     def get_queryset(self, request):

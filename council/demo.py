@@ -107,6 +107,7 @@ class DemoLoader:
     agenda: dict[str, AgendaItem] = field(default_factory=dict)
     commitments: dict[str, Commitment] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
+    staff_councils: dict[str, list[str]] = field(default_factory=dict)
 
     def date(self, value: str | None) -> datetime.date | None:
         return parse_date(value, self.today) if value else None
@@ -193,6 +194,7 @@ class DemoLoader:
             if item["role"] == "admin":
                 user.is_staff = user.is_superuser = True
             user.save()
+            self.staff_councils[user.username] = item.get("councils", [])
             if item["role"] in ROLE_GROUPS:
                 user.groups.add(Group.objects.get(name=ROLE_GROUPS[item["role"]]))
             self.users[item["key"]] = user
@@ -207,6 +209,11 @@ class DemoLoader:
         )
         council.parties.set(self.parties[code] for code in item["parties"])
         council.secretariat_agencies.set(self.agencies[key] for key in item["secretariat"])
+        council.secretariat_staff.set(
+            user
+            for user in self.users.values()
+            if item["key"] in self.staff_councils.get(user.username, ())
+        )
         for co_chair in item.get("co_chairs", []):
             CoChair.objects.create(
                 council=council,

@@ -224,6 +224,13 @@ class Council(models.Model):
         related_name="secretariat_of",
         blank=True,
     )
+    secretariat_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("secretariat staff"),
+        related_name="secretariat_councils",
+        blank=True,
+        help_text=_("Users who record this council's sessions, commitments and protocols."),
+    )
     established_on = models.DateField(_("established on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -247,7 +254,7 @@ class Council(models.Model):
         return self.short_name or self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:council_council_change", args=[self.pk])
+        return reverse("council:council-detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.kind in self.SUB_BODY_KINDS and not self.parent_id:
@@ -372,7 +379,7 @@ class Session(Sourced):
         }
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:council_session_change", args=[self.pk])
+        return reverse("council:session-detail", args=[self.pk])
 
     def clean(self) -> None:
         if (
@@ -606,7 +613,7 @@ class Commitment(Sourced):
         return f"{prefix}{self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:council_commitment_change", args=[self.pk])
+        return reverse("council:commitment-detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -915,7 +922,7 @@ class Protocol(Sourced):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:council_protocol_change", args=[self.pk])
+        return reverse("council:protocol-detail", args=[self.session_id])
 
     @property
     def language_list(self) -> list[str]:

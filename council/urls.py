@@ -1,17 +1,59 @@
-from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
 
+council_patterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("profile/", views.profile, name="profile"),
+    path("councils/", views.council_list, name="council-list"),
+    path("councils/<int:pk>/", views.council_detail, name="council-detail"),
+    path("councils/<int:council_pk>/sessions/new/", views.session_create, name="session-create"),
+    path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
+    path("sessions/<int:pk>/edit/", views.session_edit, name="session-edit"),
+    path("sessions/<int:pk>/participants/new/", views.participant_add, name="participant-create"),
+    path("sessions/<int:pk>/agenda/new/", views.agenda_item_create, name="agenda-item-create"),
+    path("agenda-items/<int:pk>/edit/", views.agenda_item_edit, name="agenda-item-edit"),
+    path("agenda-items/<int:pk>/move/", views.agenda_item_move, name="agenda-item-move"),
+    path(
+        "sessions/<int:session_pk>/commitments/new/",
+        views.commitment_create,
+        name="commitment-create",
+    ),
+    path("commitments/", views.commitment_list, name="commitment-list"),
+    path("commitments/<int:pk>/", views.commitment_detail, name="commitment-detail"),
+    path("commitments/<int:pk>/edit/", views.commitment_edit, name="commitment-edit"),
+    path("commitments/<int:pk>/updates/", views.commitment_update, name="commitment-update"),
+    path("sessions/<int:session_pk>/protocol/", views.protocol_detail, name="protocol-detail"),
+    path("sessions/<int:session_pk>/protocol/edit/", views.protocol_edit, name="protocol-edit"),
+    path("sessions/<int:session_pk>/protocol/print/", views.protocol_print, name="protocol-print"),
+    path(
+        "sessions/<int:session_pk>/protocol/files/",
+        views.protocol_file_upload,
+        name="protocol-file-create",
+    ),
+    path("protocol-files/<int:pk>/", views.protocol_file_download, name="protocol-file-download"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
+]
+
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include((council_patterns, "council"))),
     path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+handler403 = "council.views.permission_denied"

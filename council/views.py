@@ -1,26 +1,626 @@
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""The staff app: small views that ask the policy, call a service, and render.
 
-from .models import Commitment, Council, Session
+An htmx request gets the page's partial (``template#partial``), any other request the
+whole page, so every htmx endpoint also works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.db.models import Count, F, Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import forms, services
+from .filters import CommitmentFilter
+from .models import (
+    AgendaItem,
+    Attachment,
+    CoChair,
+    Commitment,
+    Protocol,
+    ProtocolFile,
+    Responsibility,
+    Review,
+    Session,
+    StatusUpdate,
+)
+from .policies import policy_for
+from .querysets import local_today
+
+PAGE_SIZE = 25
 
 
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """The front page: what the installation holds, and the way in."""
-    context = {
-        "council_count": Council.objects.count(),
-        "session_count": Session.objects.count(),
-        "open_count": Commitment.objects.open().count(),
-        "overdue_count": Commitment.objects.overdue().count(),
-    }
-    return render(request, "council/home.html", context)
+def _partial(request: HttpRequest, template: str, partial: str) -> str:
+    return f"{template}#{partial}" if request.htmx else template
 
 
+def _visible_commitments(request: HttpRequest):
+    return Commitment.objects.filter(session__council__in=policy_for(request).council_ids())
+
+
+def _get_session(request: HttpRequest, pk: int, *, edit: bool = False) -> Session:
+    """The session if the user may see it (404 otherwise) and, for ``edit``, change it (403)."""
+    session = get_object_or_404(
+        Session.objects.select_related("council", "country", "host_party").filter(
+            council__in=policy_for(request).council_ids()
+        ),
+        pk=pk,
+    )
+    if edit and not policy_for(request).can_edit_session(session):
+        raise PermissionDenied(_("Only the council's secretariat may change this session."))
+    return session
+
+
+def _get_commitment(request: HttpRequest, pk: int) -> Commitment:
+    return get_object_or_404(
+        _visible_commitments(request)
+        .select_related(
+            "session__council", "sector", "agenda_item", "carries_over__session__council"
+        )
+        .prefetch_related(
+            Prefetch(
+                "responsibilities", queryset=Responsibility.objects.select_related("agency__party")
+            )
+        ),
+        pk=pk,
+    )
+
+
+# Sign-in and profile ---------------------------------------------------------------
+
+
+@login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers: answers 200 when the database answers."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    form = forms.ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        messages.success(request, _("Your profile is saved."))
+        response = redirect("council:profile")
+        if user.language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+        return response
+    return render(request, "council/profile.html", {"form": form})
+
+
+# Dashboard ---------------------------------------------------------------------------
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    policy = policy_for(request)
+    today = local_today()
+    visible = _visible_commitments(request).for_list().with_overdue_flag(today)
+    if policy.is_focal_point and policy.agency_ids:
+        mine = visible.filter(responsibilities__agency__in=policy.agency_ids).distinct()
+    elif policy.staff_council_ids:
+        mine = visible.filter(session__council__in=policy.staff_council_ids)
+    else:
+        mine = visible
+    mine_open = mine.open()
+    context = {
+        "today": today,
+        "my_open": mine_open.order_by(F("deadline").asc(nulls_last=True), "pk")[:10],
+        "my_open_count": mine_open.count(),
+        "overdue": mine_open.overdue(today).order_by("deadline")[:10],
+        "overdue_count": mine_open.overdue(today).count(),
+        "due_soon": mine_open.due_within(30, today).order_by("deadline")[:10],
+        "awaiting_review": (
+            visible.filter(status=Commitment.Status.COMPLETION_REPORTED).order_by("pk")[:10]
+            if policy.is_manager
+            else []
+        ),
+        "next_sessions": Session.objects.upcoming(today)
+        .filter(council__in=policy.council_ids())
+        .select_related("council")[:5],
+        "recent_updates": StatusUpdate.objects.filter(
+            commitment__session__council__in=policy.council_ids()
+        )
+        .select_related("commitment__session__council", "author", "agency__party")
+        .order_by("-created_at", "-pk")[:8],
+    }
+    return render(request, "council/dashboard.html", context)
+
+
+# Councils ------------------------------------------------------------------------
+
+
+@require_GET
+def council_list(request: HttpRequest) -> HttpResponse:
+    councils = (
+        policy_for(request)
+        .councils()
+        .select_related("parent")
+        .prefetch_related("parties")
+        .annotate(
+            session_count=Count("sessions", distinct=True),
+            open_count=Count(
+                "sessions__commitments",
+                filter=Q(sessions__commitments__status__in=Commitment.OPEN_STATUSES),
+                distinct=True,
+            ),
+        )
+        .order_by("parent_id", "name")
+    )
+    return render(request, "council/council_list.html", {"councils": councils})
+
+
+@require_GET
+def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = policy_for(request)
+    council = get_object_or_404(
+        policy.councils()
+        .select_related("parent")
+        .prefetch_related("parties", "secretariat_agencies__party"),
+        pk=pk,
+    )
+    today = local_today()
+    by_status = dict(
+        Commitment.objects.for_council(council)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    status_counts = [
+        (value, label, by_status.get(value, 0)) for value, label in Commitment.Status.choices
+    ]
+    context = {
+        "council": council,
+        "co_chairs": CoChair.objects.filter(council=council, end_date__isnull=True).select_related(
+            "person", "party"
+        ),
+        "sub_bodies": policy.councils().filter(parent=council),
+        "sessions": council.sessions.select_related("host_party", "protocol")
+        .annotate(commitment_count=Count("commitments"))
+        .order_by("-number"),
+        "status_counts": status_counts,
+        "overdue_count": Commitment.objects.for_council(council).overdue(today).count(),
+        "can_create_session": policy.can_create_session(council),
+        "indicators": council.indicators.prefetch_related("observations"),
+        "events": council.events.select_related("host_party").order_by("-year", "title")[:10],
+    }
+    return render(request, "council/council_detail.html", context)
+
+
+# Sessions ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest, council_pk: int) -> HttpResponse:
+    council = get_object_or_404(policy_for(request).councils(), pk=council_pk)
+    if not policy_for(request).can_create_session(council):
+        raise PermissionDenied(_("Only the council's secretariat may add sessions."))
+    form = forms.SessionForm(request.POST or None, council=council)
+    if request.method == "POST" and form.is_valid():
+        session = form.save()
+        messages.success(request, _("Session %(session)s is recorded.") % {"session": session})
+        return redirect(session)
+    return render(request, "council/session_form.html", {"form": form, "council": council})
+
+
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk, edit=True)
+    form = forms.SessionForm(request.POST or None, instance=session, council=session.council)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The session is saved."))
+        return redirect(session)
+    return render(
+        request,
+        "council/session_form.html",
+        {"form": form, "council": session.council, "session": session},
+    )
+
+
+def _session_context(request: HttpRequest, session: Session) -> dict:
+    policy = policy_for(request)
+    return {
+        "session": session,
+        "can_edit": policy.can_edit_session(session),
+        "agenda_items": session.agenda_items.select_related("sector").prefetch_related("speakers"),
+    }
+
+
+@require_GET
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk)
+    context = _session_context(request, session)
+    context.update(
+        {
+            "participants": session.participants.select_related("person", "party", "agency"),
+            "commitments": session.commitments.for_list().with_overdue_flag().order_by("pk"),
+            "protocol": Protocol.objects.filter(session=session).first(),
+            "reviews": Review.objects.filter(session=session)
+            .select_related("commitment__session__council", "replacement")
+            .order_by("commitment__session__number", "commitment__clause"),
+            "under_monitoring": Commitment.objects.for_council(session.council)
+            .monitored()
+            .open()
+            .filter(session__number__lt=session.number)
+            .count(),
+            "participant_form": forms.ParticipantForm(session=session),
+            "agenda_form": forms.AgendaItemForm(session=session),
+        }
+    )
+    return render(request, "council/session_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk, edit=True)
+    form = forms.ParticipantForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        participant = form.save(commit=False)
+        participant.order = session.participants.count() + 1
+        participant.save()
+        messages.success(request, _("%(person)s is added.") % {"person": participant.person})
+        return redirect(reverse("council:session-detail", args=[session.pk]) + "#participants")
+    return render(request, "council/participant_form.html", {"form": form, "session": session})
+
+
+# Agenda: add, edit and reorder in place ----------------------------------------------
+
+
+def _render_agenda(
+    request: HttpRequest, session: Session, *, form=None, status: int = 200
+) -> HttpResponse:
+    context = _session_context(request, session)
+    context["agenda_form"] = form or forms.AgendaItemForm(session=session)
+    return render(request, "council/session_detail.html#agenda", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk, edit=True)
+    form = forms.AgendaItemForm(request.POST or None, session=session)
+    if request.method == "POST":
+        if form.is_valid():
+            item = form.save(commit=False)
+            last = session.agenda_items.order_by("-order").values_list("order", flat=True).first()
+            item.order = (last or 0) + 1
+            item.save()
+            form.save_m2m()
+            if request.htmx:
+                return _render_agenda(request, session)
+            messages.success(request, _("The agenda item is added."))
+            return redirect(reverse("council:session-detail", args=[session.pk]) + "#agenda")
+        if request.htmx:
+            return _render_agenda(request, session, form=form, status=422)
+    return render(request, "council/agenda_item_form.html", {"form": form, "session": session})
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(AgendaItem.objects.select_related("session__council"), pk=pk)
+    session = _get_session(request, item.session_id, edit=True)
+    form = forms.AgendaItemForm(request.POST or None, instance=item, session=session)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if request.htmx:
+            return _render_agenda(request, session)
+        messages.success(request, _("The agenda item is saved."))
+        return redirect(reverse("council:session-detail", args=[session.pk]) + "#agenda")
+    template = _partial(request, "council/agenda_item_form.html", "agenda-item-form")
+    return render(request, template, {"form": form, "session": session, "item": item})
+
+
+@require_POST
+def agenda_item_move(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(AgendaItem, pk=pk)
+    session = _get_session(request, item.session_id, edit=True)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponse(_("Say whether to move the item up or down."), status=400)
+    with transaction.atomic():
+        items = list(session.agenda_items.select_for_update().order_by("order", "pk"))
+        index = next(i for i, candidate in enumerate(items) if candidate.pk == item.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(items):
+            items[index], items[other] = items[other], items[index]
+            # Renumber 1..n so gaps and ties from older data disappear.
+            for order, candidate in enumerate(items, start=1):
+                if candidate.order != order:
+                    candidate.order = order
+                    candidate.save(update_fields=["order"])
+    if request.htmx:
+        return _render_agenda(request, session)
+    return redirect(reverse("council:session-detail", args=[session.pk]) + "#agenda")
+
+
+# Commitments ---------------------------------------------------------------------
+
+
+@require_GET
+def commitment_list(request: HttpRequest) -> HttpResponse:
+    queryset = _visible_commitments(request).for_list().with_overdue_flag()
+    commitment_filter = CommitmentFilter(request.GET or None, queryset=queryset, request=request)
+    if commitment_filter.is_bound and not commitment_filter.is_valid():
+        rows = queryset.none()
+    else:
+        rows = commitment_filter.qs
+    if not request.GET.get("ordering"):
+        rows = rows.order_by("-session__start_date", "session_id", "pk")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": commitment_filter, "page": page, "query": query.urlencode()}
+    return render(request, _partial(request, "council/commitment_list.html", "results"), context)
+
+
+def _commitment_context(request: HttpRequest, commitment: Commitment, form=None) -> dict:
+    policy = policy_for(request)
+    moves = policy.allowed_status_moves(commitment)
+    can_report = policy.can_report_progress(commitment)
+    if form is None and (can_report or moves):
+        form = forms.StatusUpdateForm(moves=moves)
+    return {
+        "commitment": commitment,
+        "is_overdue": commitment.is_overdue(),
+        "can_edit": policy.can_edit_commitment(commitment),
+        "can_report": can_report,
+        "update_form": form,
+        "updates": commitment.updates.select_related("author", "agency__party", "session__council")
+        .prefetch_related("attachments")
+        .order_by("-created_at", "-pk"),
+    }
+
+
+@require_GET
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = _get_commitment(request, pk)
+    context = _commitment_context(request, commitment)
+    context.update(
+        {
+            "reviews": commitment.reviews.select_related(
+                "session__council", "replacement", "decided_by"
+            ),
+            "carried_over_by": commitment.carried_over_by.select_related("session__council"),
+            "history": commitment.history.select_related("history_user").order_by(
+                "-history_date", "-history_id"
+            )[:50],
+        }
+    )
+    return render(request, "council/commitment_detail.html", context)
+
+
+@require_POST
+def commitment_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a progress report and/or change the status (htmx form on the commitment page)."""
+    commitment = _get_commitment(request, pk)
+    policy = policy_for(request)
+    moves = policy.allowed_status_moves(commitment)
+    if not policy.can_report_progress(commitment) and not moves:
+        raise PermissionDenied(
+            _("Only the responsible agencies and the secretariat may report on this commitment.")
+        )
+    form = forms.StatusUpdateForm(request.POST, request.FILES, moves=moves)
+    if form.is_valid():
+        to = form.cleaned_data["to_status"]
+        note = form.cleaned_data["note"] or ""
+        attachments = (
+            [form.cleaned_data["attachment"]] if form.cleaned_data.get("attachment") else []
+        )
+        agency = request.user.agency if policy.is_focal_point else None
+        try:
+            if to:
+                services.commitment_change_status(
+                    commitment=commitment,
+                    to=to,
+                    by=request.user,
+                    note=note,
+                    agency=agency,
+                    attachments=attachments,
+                )
+                message = _("Status changed to “%(status)s”.") % {
+                    "status": Commitment.Status(to).label
+                }
+            else:
+                services.commitment_report_progress(
+                    commitment=commitment,
+                    by=request.user,
+                    note=note,
+                    agency=agency,
+                    attachments=attachments,
+                )
+                message = _("Progress report saved.")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect(commitment)
+            commitment = _get_commitment(request, pk)
+            context = _commitment_context(request, commitment)
+            context["saved_message"] = message
+            return render(request, "council/commitment_detail.html#updates", context)
+    context = _commitment_context(request, commitment, form=form)
+    if request.htmx:
+        return render(request, "council/commitment_detail.html#updates", context, status=422)
+    context.update({"reviews": commitment.reviews.none(), "carried_over_by": [], "history": []})
+    return render(request, "council/commitment_detail.html", context, status=422)
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_create(request: HttpRequest, session_pk: int) -> HttpResponse:
+    session = _get_session(request, session_pk, edit=True)
+    return _commitment_form(request, session, Commitment(session=session))
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = _get_commitment(request, pk)
+    if not policy_for(request).can_edit_commitment(commitment):
+        raise PermissionDenied(_("Only the council's secretariat may edit this commitment."))
+    return _commitment_form(request, commitment.session, commitment)
+
+
+def _commitment_form(
+    request: HttpRequest, session: Session, commitment: Commitment
+) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = forms.CommitmentForm(data, instance=commitment, session=session)
+    formset = forms.ResponsibilityFormSet(
+        data, instance=commitment, council=session.council, prefix="agencies"
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            created = commitment.pk is None
+            commitment = form.save()
+            formset.instance = commitment
+            formset.save()
+        messages.success(request, _("Commitment recorded.") if created else _("Commitment saved."))
+        return redirect(commitment)
+    return render(
+        request,
+        "council/commitment_form.html",
+        {"form": form, "formset": formset, "session": session, "commitment": commitment},
+    )
+
+
+# Protocols ------------------------------------------------------------------------
+
+
+def _get_protocol(request: HttpRequest, session_pk: int) -> Protocol:
+    session = _get_session(request, session_pk)
+    try:
+        return Protocol.objects.select_related("session__council").get(session=session)
+    except Protocol.DoesNotExist:
+        raise Http404(_("No protocol is recorded for this session yet.")) from None
+
+
+@require_GET
+def protocol_detail(
+    request: HttpRequest, session_pk: int, print_view: bool = False
+) -> HttpResponse:
+    session = _get_session(request, session_pk)
+    protocol = Protocol.objects.filter(session=session).select_related("session__council").first()
+    policy = policy_for(request)
+    if protocol is None:
+        if print_view:
+            raise Http404(_("No protocol is recorded for this session yet."))
+        return render(
+            request,
+            "council/protocol_detail.html",
+            {"session": session, "protocol": None, "can_edit": policy.can_edit_session(session)},
+        )
+    context = {
+        "session": session,
+        "protocol": protocol,
+        "can_edit": policy.can_edit_session(session),
+        "signatories": protocol.signatories.select_related("person", "party"),
+        "files": protocol.files.select_related("uploaded_by"),
+        "clauses": session.commitments.for_list().order_by("pk"),
+        "file_form": forms.ProtocolFileForm(protocol=protocol),
+    }
+    template = "council/protocol_print.html" if print_view else "council/protocol_detail.html"
+    return render(request, template, context)
+
+
+@require_GET
+def protocol_print(request: HttpRequest, session_pk: int) -> HttpResponse:
+    return protocol_detail(request, session_pk, print_view=True)
+
+
+@require_http_methods(["GET", "POST"])
+def protocol_edit(request: HttpRequest, session_pk: int) -> HttpResponse:
+    session = _get_session(request, session_pk, edit=True)
+    protocol = Protocol.objects.filter(session=session).first() or Protocol(session=session)
+    data = request.POST if request.method == "POST" else None
+    form = forms.ProtocolForm(data, instance=protocol, session=session)
+    formset = forms.SignatoryFormSet(
+        data, instance=protocol, council=session.council, prefix="signatories"
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            protocol = form.save()
+            formset.instance = protocol
+            formset.save()
+        messages.success(request, _("The protocol is saved."))
+        return redirect("council:protocol-detail", session_pk=session.pk)
+    return render(
+        request,
+        "council/protocol_form.html",
+        {"form": form, "formset": formset, "session": session, "protocol": protocol},
+    )
+
+
+@require_POST
+def protocol_file_upload(request: HttpRequest, session_pk: int) -> HttpResponse:
+    session = _get_session(request, session_pk, edit=True)
+    protocol = _get_protocol(request, session.pk)
+    form = forms.ProtocolFileForm(request.POST, request.FILES, protocol=protocol)
+    if form.is_valid():
+        upload = form.save(commit=False)
+        upload.original_name = request.FILES["file"].name[:255]
+        upload.uploaded_by = request.user
+        upload.save()
+        messages.success(request, _("%(name)s is uploaded.") % {"name": upload.original_name})
+        return redirect("council:protocol-detail", session_pk=session.pk)
+    context = {
+        "session": session,
+        "protocol": protocol,
+        "can_edit": True,
+        "signatories": protocol.signatories.select_related("person", "party"),
+        "files": protocol.files.select_related("uploaded_by"),
+        "clauses": session.commitments.for_list().order_by("pk"),
+        "file_form": form,
+    }
+    return render(request, "council/protocol_detail.html", context, status=422)
+
+
+def _download(stored_file, name: str) -> FileResponse:
+    try:
+        handle = stored_file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from storage.")) from None
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def protocol_file_download(request: HttpRequest, pk: int) -> FileResponse:
+    upload = get_object_or_404(
+        ProtocolFile.objects.filter(
+            protocol__session__council__in=policy_for(request).council_ids()
+        ),
+        pk=pk,
+    )
+    return _download(upload.file, upload.original_name)
+
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(
+        Attachment.objects.filter(
+            update__commitment__session__council__in=policy_for(request).council_ids()
+        ),
+        pk=pk,
+    )
+    return _download(attachment.file, attachment.original_name)
+
+
+# Error pages --------------------------------------------------------------------------
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else _("You may not do this.")
+    return render(request, "403.html", {"message": message}, status=403)

@@ -1,0 +1,314 @@
+"""Forms of the staff app. Validation messages are translatable and name the field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Agency,
+    AgendaItem,
+    Commitment,
+    Participant,
+    Person,
+    Protocol,
+    ProtocolFile,
+    Responsibility,
+    Session,
+    Signatory,
+    User,
+)
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+ALLOWED_UPLOAD_EXTENSIONS = (
+    ".pdf",
+    ".docx",
+    ".xlsx",
+    ".doc",
+    ".xls",
+    ".odt",
+    ".png",
+    ".jpg",
+    ".jpeg",
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def check_upload(upload) -> None:
+    """Refuse files too large or of a kind we do not keep."""
+    if upload is None:
+        return
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("The file is larger than 20 MB."))
+    if not upload.name.lower().endswith(ALLOWED_UPLOAD_EXTENSIONS):
+        raise ValidationError(_("Upload a PDF, Word, Excel or image file."))
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = [
+            "number",
+            "kind",
+            "status",
+            "start_date",
+            "end_date",
+            "city",
+            "country",
+            "host_party",
+            "venue",
+            "summary",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.council = council
+        self.fields["host_party"].queryset = council.parties.all()
+        if not self.instance.pk:
+            last = council.sessions.order_by("-number").values_list("number", flat=True).first()
+            self.initial.setdefault("number", (last or 0) + 1)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The session cannot end before it starts."))
+        return cleaned
+
+
+class ParticipantForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["person", "role", "position"]
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.session = session
+        self.fields["person"].queryset = Person.objects.filter(
+            party__in=session.council.parties.all()
+        ).select_related("party")
+        self.fields["position"].required = False
+        self.fields["position"].help_text = _("Leave empty to use the person's current position.")
+
+    def clean(self):
+        cleaned = super().clean()
+        person = cleaned.get("person")
+        if person:
+            self.instance.party = person.party
+            self.instance.agency = person.agency
+            if not cleaned.get("position"):
+                cleaned["position"] = person.position
+                self.instance.position = person.position
+            if (
+                Participant.objects.filter(session=self.instance.session, person=person)
+                .exclude(pk=self.instance.pk)
+                .exists()
+            ):
+                self.add_error("person", _("This person is already a participant."))
+        return cleaned
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "sector", "speakers", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.session = session
+        self.fields["speakers"].queryset = Person.objects.filter(
+            party__in=session.council.parties.all()
+        ).select_related("party")
+        self.fields["speakers"].required = False
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = [
+            "clause",
+            "title",
+            "text",
+            "sector",
+            "agenda_item",
+            "deadline_kind",
+            "deadline",
+            "carries_over",
+        ]
+        widgets = {"deadline": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.session = session
+        self.fields["agenda_item"].queryset = session.agenda_items.all()
+        self.fields["carries_over"].queryset = (
+            Commitment.objects.filter(
+                session__council=session.council, session__number__lt=session.number
+            )
+            .select_related("session__council")
+            .order_by("-session__number", "clause")
+        )
+
+    def clean_clause(self):
+        clause = self.cleaned_data["clause"].strip()
+        if (
+            clause
+            and Commitment.objects.filter(session=self.instance.session, clause=clause)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                _("Clause %(clause)s is already used in this session."), params={"clause": clause}
+            )
+        return clause
+
+
+class ResponsibilityForm(forms.ModelForm):
+    class Meta:
+        model = Responsibility
+        fields = ["agency", "role"]
+
+
+class BaseResponsibilityFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, council, **kwargs):
+        self.council = council
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["agency"].queryset = Agency.objects.filter(
+            party__in=self.council.parties.all(), is_active=True
+        ).select_related("party")
+
+    def clean(self):
+        super().clean()
+        leads, agencies, count = set(), set(), 0
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("agency"):
+                continue
+            agency = data["agency"]
+            count += 1
+            if agency.pk in agencies:
+                raise ValidationError(_("%(agency)s is listed twice.") % {"agency": agency})
+            agencies.add(agency.pk)
+            if data.get("role") == Responsibility.Role.LEAD:
+                if agency.party_id in leads:
+                    raise ValidationError(_("Each party has at most one lead executor."))
+                leads.add(agency.party_id)
+        if count == 0:
+            raise ValidationError(_("Name at least one responsible agency."))
+
+
+ResponsibilityFormSet = forms.inlineformset_factory(
+    Commitment,
+    Responsibility,
+    form=ResponsibilityForm,
+    formset=BaseResponsibilityFormSet,
+    extra=2,
+    can_delete=True,
+)
+
+
+class StatusUpdateForm(forms.Form):
+    """A progress report, optionally moving the status to one the user may choose."""
+
+    to_status = forms.ChoiceField(label=_("New status"), required=False)
+    note = forms.CharField(
+        label=_("What has been done"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+    attachment = forms.FileField(label=_("Attachment"), required=False, validators=[check_upload])
+
+    def __init__(self, *args, moves: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [("", _("— keep the current status —"))] + [
+            (value, Commitment.Status(value).label) for value in moves
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("to_status") and not (cleaned.get("note") or "").strip():
+            raise ValidationError(_("Write what has been done, or choose a new status."))
+        return cleaned
+
+
+class ProtocolForm(forms.ModelForm):
+    class Meta:
+        model = Protocol
+        fields = ["title", "number", "status", "signed_on", "signed_in", "languages", "notes"]
+        widgets = {"signed_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.session = session
+        if not self.instance.pk:
+            self.initial.setdefault("title", f"Protocol of the {session}")
+            self.initial.setdefault("languages", "ru")
+
+
+class SignatoryForm(forms.ModelForm):
+    class Meta:
+        model = Signatory
+        fields = ["person", "position"]
+
+
+class BaseSignatoryFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, council, **kwargs):
+        self.council = council
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["person"].queryset = Person.objects.filter(
+            party__in=self.council.parties.all()
+        ).select_related("party")
+        form.fields["position"].required = False
+
+    def save_new(self, form, commit=True):
+        signatory = form.save(commit=False)
+        signatory.protocol = self.instance
+        signatory.party = signatory.person.party
+        signatory.position = signatory.position or signatory.person.position
+        signatory.order = self.instance.signatories.count() + 1
+        if commit:
+            signatory.save()
+        return signatory
+
+
+SignatoryFormSet = forms.inlineformset_factory(
+    Protocol, Signatory, form=SignatoryForm, formset=BaseSignatoryFormSet, extra=2, can_delete=False
+)
+
+
+class ProtocolFileForm(forms.ModelForm):
+    class Meta:
+        model = ProtocolFile
+        fields = ["kind", "language", "file"]
+
+    def __init__(self, *args, protocol: Protocol, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.protocol = protocol
+        self.fields["file"].validators.append(check_upload)
+        self.fields["language"].initial = (protocol.language_list or ["ru"])[0]
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "language"]

@@ -1,0 +1,168 @@
+"""Who may do what to which object: the one place views, templates and querysets ask.
+
+Roles are Django groups (``council.roles``); on top of them:
+- secretariat staff edit the councils they are assigned to (``Council.secretariat_staff``);
+- an agency's focal point sees the councils its party sits on, and reports on the
+  commitments its agency (or a body under it) is responsible for;
+- managers read everything and accept or return reported completions;
+- superusers may do everything.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+
+from . import roles
+from .models import Commitment, Council, Session, User
+
+S = Commitment.Status
+
+# Status moves a focal point may propose; the rest belong to the secretariat or a manager.
+FOCAL_POINT_MOVES = frozenset(
+    {
+        (S.NOT_STARTED, S.IN_PROGRESS),
+        (S.NOT_STARTED, S.COMPLETION_REPORTED),
+        (S.IN_PROGRESS, S.COMPLETION_REPORTED),
+    }
+)
+# Accepting or returning a reported completion is a manager's review.
+MANAGER_MOVES = frozenset(
+    {(S.COMPLETION_REPORTED, S.COMPLETED), (S.COMPLETION_REPORTED, S.IN_PROGRESS)}
+)
+
+
+class Policy:
+    """Answers for one user; cheap to build, caches what it looks up once per request."""
+
+    def __init__(self, user: User):
+        self.user = user
+
+    @cached_property
+    def groups(self) -> frozenset[str]:
+        if not self.user.is_authenticated:
+            return frozenset()
+        return frozenset(self.user.groups.values_list("name", flat=True))
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.is_authenticated and self.user.is_superuser
+
+    @property
+    def is_manager(self) -> bool:
+        return self.is_admin or roles.MANAGER in self.groups
+
+    @property
+    def is_secretariat(self) -> bool:
+        return roles.SECRETARIAT in self.groups
+
+    @property
+    def is_focal_point(self) -> bool:
+        return roles.FOCAL_POINT in self.groups
+
+    @cached_property
+    def staff_council_ids(self) -> frozenset[int]:
+        """Councils whose records this user keeps as secretariat."""
+        if not self.is_secretariat:
+            return frozenset()
+        return frozenset(self.user.secretariat_councils.values_list("pk", flat=True))
+
+    @cached_property
+    def agency_ids(self) -> frozenset[int]:
+        """The user's agency and every body under it, for a focal point's reporting."""
+        if not self.is_focal_point or not self.user.agency_id:
+            return frozenset()
+        from .models import Agency
+
+        found = {self.user.agency_id}
+        frontier = {self.user.agency_id}
+        while frontier:
+            frontier = (
+                set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+                - found
+            )
+            found |= frontier
+        return frozenset(found)
+
+    # Reading -----------------------------------------------------------------
+
+    def councils(self) -> QuerySet[Council]:
+        """The councils this user may see."""
+        qs = Council.objects.all()
+        if self.is_manager:
+            return qs
+        condition = Q(pk__in=self.staff_council_ids)
+        if self.is_focal_point and self.user.agency_id:
+            condition |= Q(parties__agencies=self.user.agency_id)
+        return qs.filter(condition).distinct() if condition else qs.none()
+
+    def council_ids(self) -> QuerySet:
+        return self.councils().values("pk")
+
+    def can_view_council(self, council: Council) -> bool:
+        return self.councils().filter(pk=council.pk).exists()
+
+    # Recording (secretariat) --------------------------------------------------
+
+    def can_edit_council_records(self, council_id: int) -> bool:
+        return self.is_admin or council_id in self.staff_council_ids
+
+    def can_create_session(self, council: Council) -> bool:
+        return self.can_edit_council_records(council.pk)
+
+    def can_edit_session(self, session: Session) -> bool:
+        return self.can_edit_council_records(session.council_id)
+
+    def can_edit_commitment(self, commitment: Commitment) -> bool:
+        return self.can_edit_council_records(commitment.session.council_id)
+
+    # Reporting and reviewing ------------------------------------------------------
+
+    def is_responsible_for(self, commitment: Commitment) -> bool:
+        """Whether the user's agency is responsible. Uses prefetched responsibilities."""
+        return any(r.agency_id in self.agency_ids for r in commitment.responsibilities.all())
+
+    def can_report_progress(self, commitment: Commitment) -> bool:
+        if self.can_edit_commitment(commitment):
+            return True
+        return self.is_focal_point and self.is_responsible_for(commitment)
+
+    def allowed_status_moves(self, commitment: Commitment) -> list[str]:
+        """The statuses this user may move ``commitment`` to, in the order of the workflow."""
+        current = commitment.status
+        moves = []
+        for to in S.values:
+            if to not in commitment.allowed_transitions():
+                continue
+            move = (current, to)
+            if self.is_admin:
+                moves.append(to)
+            elif move in MANAGER_MOVES:
+                if self.is_manager:
+                    moves.append(to)
+            elif self.can_edit_commitment(commitment) or (
+                move in FOCAL_POINT_MOVES
+                and self.is_focal_point
+                and self.is_responsible_for(commitment)
+            ):
+                moves.append(to)
+        return moves
+
+    def can_change_status(self, commitment: Commitment, to: str) -> bool:
+        return to in self.allowed_status_moves(commitment)
+
+    def can_review_completion(self, commitment: Commitment) -> bool:
+        return self.is_manager and commitment.status == S.COMPLETION_REPORTED
+
+
+def policy_for(request_or_user) -> Policy:
+    """The request's policy, built once per request."""
+    user = getattr(request_or_user, "user", request_or_user)
+    request = request_or_user if user is not request_or_user else None
+    if request is not None:
+        cached = getattr(request, "_council_policy", None)
+        if cached is None or cached.user is not user:
+            cached = request._council_policy = Policy(user)
+        return cached
+    return Policy(user)

@@ -1,0 +1,85 @@
+"""Small presentation helpers shared by the staff app's templates."""
+
+import datetime
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from council.models import Commitment
+from council.querysets import local_today
+
+register = template.Library()
+
+STATUS_CLASSES = {
+    Commitment.Status.NOT_STARTED: "text-bg-secondary",
+    Commitment.Status.IN_PROGRESS: "text-bg-primary",
+    Commitment.Status.COMPLETION_REPORTED: "text-bg-info",
+    Commitment.Status.COMPLETED: "text-bg-success",
+    Commitment.Status.CANCELLED: "text-bg-light border",
+    Commitment.Status.SUPERSEDED: "text-bg-light border",
+}
+
+
+@register.inclusion_tag("council/includes/status_badge.html")
+def status_badge(commitment, overdue=None):
+    """The status as a badge; "overdue" is added for open commitments past their deadline."""
+    if overdue is None:
+        overdue = getattr(commitment, "overdue", None)
+        if overdue is None:
+            overdue = commitment.is_overdue()
+    return {
+        "label": commitment.get_status_display(),
+        "css": STATUS_CLASSES.get(commitment.status, "text-bg-secondary"),
+        "overdue": overdue,
+    }
+
+
+@register.filter
+def status_css(status: str) -> str:
+    return STATUS_CLASSES.get(status, "text-bg-secondary")
+
+
+@register.simple_tag
+def deadline_text(commitment) -> str:
+    if commitment.deadline_kind == Commitment.DeadlineKind.DATE and commitment.deadline:
+        from django.utils.formats import date_format
+
+        return date_format(commitment.deadline, "SHORT_DATE_FORMAT")
+    return commitment.get_deadline_kind_display()
+
+
+@register.filter
+def days_from_today(day: datetime.date | None) -> str:
+    """“in 12 days”, “today”, “3 days ago”."""
+    if not day:
+        return ""
+    delta = (day - local_today()).days
+    if delta == 0:
+        return _("today")
+    if delta > 0:
+        return ngettext("in %(n)d day", "in %(n)d days", delta) % {"n": delta}
+    return ngettext("%(n)d day ago", "%(n)d days ago", -delta) % {"n": -delta}
+
+
+@register.filter
+def bs_widget(field):
+    """Render a form field's widget with Bootstrap classes and accessible error hints."""
+    widget = field.field.widget
+    input_type = getattr(widget, "input_type", "")
+    if input_type == "select" or widget.__class__.__name__.endswith("Select"):
+        css = "form-select"
+    elif input_type == "file":
+        css = "form-control"
+    else:
+        css = "form-control"
+    attrs = {"class": css + (" is-invalid" if field.errors else "")}
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        described.append(f"{field.auto_id}_error")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)
