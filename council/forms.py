@@ -80,6 +80,16 @@ class SessionForm(forms.ModelForm):
             last = council.sessions.order_by("-number").values_list("number", flat=True).first()
             self.initial.setdefault("number", (last or 0) + 1)
 
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        taken = Session.objects.filter(council=self.instance.council, number=number)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise ValidationError(
+                _("Session %(number)s of this council is already recorded."),
+                params={"number": number},
+            )
+        return number
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")

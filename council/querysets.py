@@ -86,7 +86,7 @@ class CommitmentQuerySet(models.QuerySet):
             models.Prefetch(
                 "responsibilities",
                 queryset=apps.get_model("council", "Responsibility").objects.select_related(
-                    "agency", "party"
+                    "agency__party", "party"
                 ),
             )
         )

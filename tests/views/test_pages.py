@@ -1,0 +1,505 @@
+"""The staff app's pages: what each role sees and does, htmx partials, and query counts."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from council import services
+from council.models import AgendaItem, Commitment, Session, StatusUpdate
+
+from ..factories import AgencyFactory, CommitmentFactory, ResponsibilityFactory
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def queries(client, url, **extra):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **extra)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def grow(world, n):
+    """Add ``n`` commitments to the world's session, each with agencies and a report."""
+    kz = world.council.parties.get(code="KZ")
+    agency = world.users["focal_a"].agency
+    for _ in range(n):
+        commitment = CommitmentFactory(
+            session=world.session, deadline=datetime.date.today() + datetime.timedelta(days=5)
+        )
+        ResponsibilityFactory(commitment=commitment, agency=agency)
+        ResponsibilityFactory(
+            commitment=commitment, agency=AgencyFactory(party=kz), role="co_executor"
+        )
+        services.commitment_change_status(
+            commitment=commitment, to="in_progress", by=None, note="go"
+        )
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["council:dashboard", "council:commitment-list", "council:council-list"],
+)
+@pytest.mark.parametrize("role", ["manager", "focal_a", "secretariat"])
+def test_list_pages_query_count_does_not_grow_with_rows(client, world, url_name, role):
+    client.force_login(world.users[role])
+    url = reverse(url_name)
+    grow(world, 10)
+    small = queries(client, url)
+    grow(world, 190)
+    assert queries(client, url) == small
+
+
+@pytest.mark.parametrize("name", ["session-detail", "council-detail", "protocol-detail"])
+def test_detail_pages_query_count_does_not_grow_with_rows(client, world, name):
+    client.force_login(world.users["secretariat"])
+    arg = world.council.pk if name == "council-detail" else world.session.pk
+    url = reverse(f"council:{name}", args=[arg])
+    grow(world, 10)
+    for order in range(2, 12):
+        AgendaItem.objects.create(session=world.session, order=order, title=f"Item {order}")
+    small = queries(client, url)
+    grow(world, 190)
+    for order in range(12, 60):
+        AgendaItem.objects.create(session=world.session, order=order, title=f"Item {order}")
+    assert queries(client, url) == small
+
+
+def test_commitment_page_query_count_does_not_grow_with_its_history(client, world):
+    client.force_login(world.users["focal_a"])
+    commitment = world.commitment_a
+    url = commitment.get_absolute_url()
+    small = queries(client, url)
+    for n in range(60):
+        services.commitment_report_progress(
+            commitment=commitment, by=world.users["focal_a"], note=f"step {n}"
+        )
+    assert queries(client, url) == small
+
+
+def test_dashboard_shows_my_work(client, world):
+    client.force_login(world.users["focal_a"])
+    Commitment.objects.filter(pk=world.commitment_a.pk).update(deadline=datetime.date(2020, 1, 1))
+    page = client.get(reverse("council:dashboard")).content.decode()
+    assert "2.1" in page and "Overdue" in page
+    assert world.commitment_b.title not in page  # agency B's work is not "mine"
+
+
+def test_manager_dashboard_lists_completions_awaiting_review(client, world):
+    services.commitment_change_status(
+        commitment=world.commitment_b, to="completion_reported", by=None
+    )
+    client.force_login(world.users["manager"])
+    page = client.get(reverse("council:dashboard")).content.decode()
+    assert "awaiting your review" in page and world.commitment_b.title in page
+
+
+def test_empty_states(client, db):
+    from ..views.conftest import make_user
+
+    client.force_login(make_user("newcomer"))
+    page = client.get(reverse("council:dashboard")).content.decode()
+    assert "Nothing is overdue." in page and "No session is planned." in page
+    assert (
+        "not assigned to any council"
+        in client.get(reverse("council:council-list")).content.decode()
+    )
+    assert (
+        "No commitment matches" in client.get(reverse("council:commitment-list")).content.decode()
+    )
+
+
+# Commitment list -----------------------------------------------------------------------
+
+
+def listed(client, **params):
+    response = client.get(reverse("council:commitment-list"), params)
+    assert response.status_code == 200
+    return {c.pk for c in response.context["page"].object_list}
+
+
+def test_filters(client, world):
+    client.force_login(world.users["manager"])
+    a, b = world.commitment_a, world.commitment_b
+    assert listed(client) == {a.pk, b.pk}
+    assert listed(client, agency=world.users["focal_b"].agency.pk) == {b.pk}
+    assert listed(client, party=world.council.parties.get(code="KG").pk) == {a.pk}
+    assert listed(client, q="2.2") == {b.pk}
+    assert listed(client, q=a.title) == {a.pk}
+    Commitment.objects.filter(pk=a.pk).update(deadline=datetime.date(2020, 1, 1))
+    assert listed(client, status="overdue") == {a.pk}
+    assert listed(client, deadline_after="2019-01-01", deadline_before="2021-01-01") == {a.pk}
+    services.commitment_change_status(commitment=b, to="cancelled", by=None, note="moot")
+    assert listed(client, status="open") == {a.pk}
+    assert listed(client, status="cancelled") == {b.pk}
+    assert listed(client, council=world.council.pk, session=world.session.pk) == {a.pk, b.pk}
+
+
+def test_list_sorts_counts_and_paginates(client, world):
+    client.force_login(world.users["manager"])
+    grow(world, 30)
+    response = client.get(reverse("council:commitment-list"), {"ordering": "-deadline", "page": 2})
+    page = response.context["page"]
+    assert page.paginator.count == 32 and page.number == 2 and len(page.object_list) == 7
+    assert "32 commitments" in response.content.decode()
+    deadlines = [
+        c.deadline
+        for c in client.get(reverse("council:commitment-list"), {"ordering": "deadline"})
+        .context["page"]
+        .object_list
+    ]
+    assert deadlines == sorted(deadlines)
+
+
+def test_bad_filter_values_get_a_message_not_an_error(client, world):
+    client.force_login(world.users["manager"])
+    for params in (
+        {"council": "abc"},
+        {"deadline_after": "31.02.2025"},
+        {"status": "<script>"},
+        {"page": "999"},
+    ):
+        response = client.get(reverse("council:commitment-list"), params)
+        assert response.status_code == 200
+
+
+def test_list_htmx_request_gets_only_the_results(client, world):
+    client.force_login(world.users["manager"])
+    response = client.get(reverse("council:commitment-list"), {"status": "open"}, **HX)
+    body = response.content.decode()
+    assert "<html" not in body and 'id="results"' in body
+    assert "HX-Request" in response["Vary"]
+    full = client.get(reverse("council:commitment-list"), {"status": "open"})
+    assert "<html" in full.content.decode() and "HX-Request" in full["Vary"]
+
+
+def test_other_councils_commitments_are_not_listed(client, world):
+    hidden = CommitmentFactory(session__council=world.other_council)
+    client.force_login(world.users["focal_a"])
+    assert hidden.pk not in listed(client)
+
+
+# Sessions and agenda --------------------------------------------------------------------
+
+
+def test_secretariat_records_a_session(client, world):
+    client.force_login(world.users["secretariat"])
+    url = reverse("council:session-create", args=[world.council.pk])
+    assert client.get(url).context["form"].initial["number"] == 14
+    data = {
+        "number": 14,
+        "kind": "regular",
+        "status": "planned",
+        "start_date": "2026-12-10",
+        "city": "Bishkek",
+    }
+    response = client.post(url, data)
+    session = Session.objects.get(council=world.council, number=14)
+    assert response.status_code == 302 and response["Location"] == session.get_absolute_url()
+    assert session.history.count() == 1
+
+
+def test_session_form_refuses_bad_input_with_messages(client, world):
+    client.force_login(world.users["secretariat"])
+    url = reverse("council:session-create", args=[world.council.pk])
+    response = client.post(
+        url,
+        {
+            "number": 13,
+            "kind": "regular",
+            "status": "planned",
+            "start_date": "2026-12-10",
+            "end_date": "2026-12-01",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "end_date" in errors and "already recorded" in errors["number"][0]
+    response = client.post(
+        url, {"number": "x", "kind": "regular", "status": "held", "start_date": "not a date"}
+    )
+    assert response.status_code == 200 and {"number", "start_date"} <= set(
+        response.context["form"].errors
+    )
+    assert Session.objects.filter(council=world.council).count() == 1
+
+
+def test_agenda_items_are_added_and_reordered_in_place(client, world):
+    client.force_login(world.users["secretariat"])
+    session = world.session
+    response = client.post(
+        reverse("council:agenda-item-create", args=[session.pk]), {"title": "Energy"}, **HX
+    )
+    assert response.status_code == 200 and "<html" not in response.content.decode()
+    energy = AgendaItem.objects.get(session=session, title="Energy")
+    assert energy.order == 2
+    response = client.post(
+        reverse("council:agenda-item-move", args=[energy.pk]), {"direction": "up"}, **HX
+    )
+    assert response.status_code == 200
+    titles = list(session.agenda_items.order_by("order").values_list("title", flat=True))
+    assert titles == ["Energy", "Trade"]
+    body = response.content.decode()
+    assert body.index("Energy") < body.index("Trade") and 'id="agenda"' in body
+    assert (
+        client.post(
+            reverse("council:agenda-item-move", args=[energy.pk]), {"direction": "sideways"}
+        ).status_code
+        == 400
+    )
+
+
+def test_invalid_agenda_item_returns_the_form_with_errors(client, world):
+    client.force_login(world.users["secretariat"])
+    response = client.post(
+        reverse("council:agenda-item-create", args=[world.session.pk]), {"title": ""}, **HX
+    )
+    assert response.status_code == 422 and "This field is required" in response.content.decode()
+
+
+# Commitments -----------------------------------------------------------------------------
+
+
+def commitment_data(world, **extra):
+    kz_agency = world.users["focal_a"].agency
+    kg_agency = AgencyFactory(party=world.council.parties.get(code="KG"))
+    data = {
+        "clause": "2.9",
+        "title": "Open a trade house",
+        "text": "The Parties shall open a trade house.",
+        "deadline_kind": "date",
+        "deadline": "2027-03-01",
+        "agencies-TOTAL_FORMS": 2,
+        "agencies-INITIAL_FORMS": 0,
+        "agencies-0-agency": kz_agency.pk,
+        "agencies-0-role": "lead",
+        "agencies-1-agency": kg_agency.pk,
+        "agencies-1-role": "lead",
+    }
+    data.update(extra)
+    return data
+
+
+def test_secretariat_adds_a_commitment_with_responsible_agencies(client, world):
+    client.force_login(world.users["secretariat"])
+    response = client.post(
+        reverse("council:commitment-create", args=[world.session.pk]), commitment_data(world)
+    )
+    commitment = Commitment.objects.get(title="Open a trade house")
+    assert response.status_code == 302
+    assert set(commitment.responsibilities.values_list("party__code", flat=True)) == {"KZ", "KG"}
+
+
+def test_commitment_form_refuses_two_leads_of_one_party_and_taken_clause(client, world):
+    client.force_login(world.users["secretariat"])
+    same_party = AgencyFactory(party=world.council.parties.get(code="KZ"))
+    response = client.post(
+        reverse("council:commitment-create", args=[world.session.pk]),
+        commitment_data(world, clause="2.1", **{"agencies-1-agency": same_party.pk}),
+    )
+    assert response.status_code == 200
+    assert "at most one lead" in response.content.decode()
+    assert "already used" in response.content.decode()
+    response = client.post(
+        reverse("council:commitment-create", args=[world.session.pk]),
+        commitment_data(world, deadline="", **{"agencies-TOTAL_FORMS": 0}),
+    )
+    assert "Give the deadline date" in response.content.decode()
+    assert "at least one responsible agency" in response.content.decode()
+    assert not Commitment.objects.filter(title="Open a trade house").exists()
+
+
+def test_focal_point_reports_progress_with_an_attachment(client, world):
+    client.force_login(world.users["focal_a"])
+    upload = SimpleUploadedFile("act.pdf", b"%PDF-1.4 act", content_type="application/pdf")
+    response = client.post(
+        reverse("council:commitment-update", args=[world.commitment_a.pk]),
+        {"note": "Act signed", "to_status": "completion_reported", "attachment": upload},
+        **HX,
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body and "Status changed" in body and "act.pdf" in body
+    update = StatusUpdate.objects.filter(commitment=world.commitment_a).first()
+    assert (
+        update.author == world.users["focal_a"] and update.agency == world.users["focal_a"].agency
+    )
+    assert update.to_status == "completion_reported"
+
+
+def test_focal_point_may_not_complete_or_cancel(client, world):
+    client.force_login(world.users["focal_a"])
+    url = reverse("council:commitment-update", args=[world.commitment_a.pk])
+    for status in ("completed", "cancelled"):
+        response = client.post(url, {"to_status": status, "note": "done"}, **HX)
+        assert response.status_code == 422
+        assert "Select a valid choice" in response.content.decode()
+    world.commitment_a.refresh_from_db()
+    assert world.commitment_a.status == "not_started"
+
+
+def test_manager_accepts_or_returns_a_reported_completion(client, world):
+    services.commitment_change_status(
+        commitment=world.commitment_a, to="completion_reported", by=None
+    )
+    client.force_login(world.users["manager"])
+    url = reverse("council:commitment-update", args=[world.commitment_a.pk])
+    response = client.post(url, {"to_status": "in_progress"}, **HX)
+    assert response.status_code == 422 and "Say why" in response.content.decode()
+    response = client.post(url, {"to_status": "completed", "note": "Checked"})
+    assert response.status_code == 302
+    world.commitment_a.refresh_from_db()
+    assert world.commitment_a.status == "completed"
+
+
+def test_invalid_transition_shows_why(client, world):
+    client.force_login(world.users["secretariat"])
+    services.commitment_change_status(
+        commitment=world.commitment_a, to="cancelled", by=None, note="moot"
+    )
+    response = client.post(
+        reverse("council:commitment-update", args=[world.commitment_a.pk]),
+        {"to_status": "in_progress", "note": "x"},
+    )
+    assert response.status_code == 422
+    # Cancelled is final: no move is offered, and the one asked for is refused.
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_empty_report_is_refused(client, world):
+    client.force_login(world.users["focal_a"])
+    response = client.post(
+        reverse("council:commitment-update", args=[world.commitment_a.pk]), {"note": " "}, **HX
+    )
+    assert response.status_code == 422 and "Write what has been done" in response.content.decode()
+
+
+def test_attachment_of_unknown_type_is_refused(client, world):
+    client.force_login(world.users["focal_a"])
+    upload = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    response = client.post(
+        reverse("council:commitment-update", args=[world.commitment_a.pk]),
+        {"note": "x", "attachment": upload},
+        **HX,
+    )
+    assert response.status_code == 422 and "PDF, Word, Excel or image" in response.content.decode()
+
+
+def test_commitment_page_shows_timeline_reviews_and_history(client, world):
+    client.force_login(world.users["manager"])
+    later = Session.objects.create(
+        council=world.council, number=14, start_date=datetime.date(2026, 11, 1)
+    )
+    services.review_record_decision(
+        commitment=world.commitment_a, session=later, decision="keep", by=None
+    )
+    page = client.get(world.commitment_a.get_absolute_url()).content.decode()
+    assert "Draft sent" in page and "evidence.pdf" in page
+    assert "Kept under monitoring" in page and "session 14" in page
+    assert "Change history" in page
+
+
+# Protocols --------------------------------------------------------------------------------
+
+
+def test_secretariat_records_the_protocol_with_signatories(client, world):
+    client.force_login(world.users["secretariat"])
+    person = world.council.parties.get(code="KZ").people.first()
+    response = client.post(
+        reverse("council:protocol-edit", args=[world.session.pk]),
+        {
+            "title": "Protocol of the 13th session",
+            "status": "signed",
+            "signed_on": "2025-11-14",
+            "signed_in": "Astana",
+            "languages": "ru",
+            "signatories-TOTAL_FORMS": 1,
+            "signatories-INITIAL_FORMS": 0,
+            "signatories-0-person": person.pk,
+        },
+    )
+    assert response.status_code == 302
+    world.protocol.refresh_from_db()
+    assert world.protocol.status == "signed"
+    signatory = world.protocol.signatories.get()
+    assert signatory.position == person.position and signatory.party == person.party
+
+
+def test_signed_protocol_needs_a_date(client, world):
+    client.force_login(world.users["secretariat"])
+    response = client.post(
+        reverse("council:protocol-edit", args=[world.session.pk]),
+        {
+            "title": "P",
+            "status": "signed",
+            "signatories-TOTAL_FORMS": 0,
+            "signatories-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200 and "needs its date of signing" in response.content.decode()
+
+
+def test_protocol_file_upload_and_download(client, world):
+    client.force_login(world.users["secretariat"])
+    upload = SimpleUploadedFile("protocol-kg.pdf", b"%PDF-1.4 kg", content_type="application/pdf")
+    response = client.post(
+        reverse("council:protocol-file-create", args=[world.session.pk]),
+        {"kind": "signed", "language": "ky", "file": upload},
+    )
+    assert response.status_code == 302
+    stored = world.protocol.files.get(language="ky")
+    download = client.get(reverse("council:protocol-file-download", args=[stored.pk]))
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 kg"
+    assert (
+        "attachment" in download["Content-Disposition"]
+        and download["X-Content-Type-Options"] == "nosniff"
+    )
+
+
+def test_print_view_is_a_clean_document(client, world):
+    client.force_login(world.users["manager"])
+    page = client.get(reverse("council:protocol-print", args=[world.session.pk])).content.decode()
+    assert "navbar" not in page and world.commitment_a.title in page
+
+
+def test_protocol_page_without_protocol_has_an_empty_state(client, world):
+    client.force_login(world.users["secretariat"])
+    session = Session.objects.create(
+        council=world.council, number=14, start_date=datetime.date(2027, 1, 1)
+    )
+    page = client.get(reverse("council:protocol-detail", args=[session.pk])).content.decode()
+    assert "No protocol is recorded" in page and "Record the protocol" in page
+    assert client.get(reverse("council:protocol-print", args=[session.pk])).status_code == 404
+
+
+# Profile and sign-in ------------------------------------------------------------------------
+
+
+def test_profile_saves_language_and_sets_the_cookie(client, world):
+    client.force_login(world.users["focal_a"])
+    response = client.post(
+        reverse("council:profile"), {"first_name": "Aigerim", "language": "ru", "email": ""}
+    )
+    assert response.status_code == 302 and response.cookies["django_language"].value == "ru"
+    world.users["focal_a"].refresh_from_db()
+    assert world.users["focal_a"].language == "ru"
+
+
+def test_login_and_logout(client, world):
+    response = client.post(
+        reverse("login"), {"username": "manager", "password": "a-long-test-password"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("council:dashboard")
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("council:dashboard")).status_code == 302
+
+
+def test_wrong_password_gets_a_message(client, world):
+    response = client.post(reverse("login"), {"username": "manager", "password": "wrong"})
+    assert (
+        response.status_code == 200 and "correct username and password" in response.content.decode()
+    )

@@ -1,0 +1,123 @@
+"""The permission matrix: every URL of the staff app × every role → the expected answer.
+
+A new URL without a row here fails `test_every_url_is_in_the_matrix`.
+"""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from council import urls as council_urls
+
+ROLES = [
+    "anonymous",
+    "admin",
+    "secretariat",
+    "secretariat_other",
+    "focal_a",
+    "focal_b",
+    "focal_uz",
+    "manager",
+]
+ALL = {role: 200 for role in ROLES if role != "anonymous"}
+# Those who may see the KZ–KG council; the others get 404, as if it did not exist.
+SEE = {
+    "admin": 200,
+    "secretariat": 200,
+    "focal_a": 200,
+    "focal_b": 200,
+    "manager": 200,
+    "secretariat_other": 404,
+    "focal_uz": 404,
+}
+# Those who may record the council's sessions: its secretariat and admins.
+EDIT = SEE | {"focal_a": 403, "focal_b": 403, "manager": 403}
+
+
+def matrix(w):
+    s, c = w.session.pk, w.commitment_a.pk
+    return {
+        # name: (method, url, {role: status}); anonymous is always sent to the login page.
+        "dashboard": ("get", reverse("council:dashboard"), ALL),
+        "profile": ("get", reverse("council:profile"), ALL),
+        "council-list": ("get", reverse("council:council-list"), ALL),
+        "council-detail": ("get", reverse("council:council-detail", args=[w.council.pk]), SEE),
+        "session-create": ("get", reverse("council:session-create", args=[w.council.pk]), EDIT),
+        "session-detail": ("get", reverse("council:session-detail", args=[s]), SEE),
+        "session-edit": ("get", reverse("council:session-edit", args=[s]), EDIT),
+        "participant-create": ("get", reverse("council:participant-create", args=[s]), EDIT),
+        "agenda-item-create": ("get", reverse("council:agenda-item-create", args=[s]), EDIT),
+        "agenda-item-edit": (
+            "get",
+            reverse("council:agenda-item-edit", args=[w.agenda_item.pk]),
+            EDIT,
+        ),
+        "agenda-item-move": (
+            "post",
+            reverse("council:agenda-item-move", args=[w.agenda_item.pk]),
+            EDIT | {"admin": 302, "secretariat": 302},
+        ),
+        "commitment-create": ("get", reverse("council:commitment-create", args=[s]), EDIT),
+        "commitment-list": ("get", reverse("council:commitment-list"), ALL),
+        "commitment-detail": ("get", reverse("council:commitment-detail", args=[c]), SEE),
+        "commitment-edit": ("get", reverse("council:commitment-edit", args=[c]), EDIT),
+        # Reporting: the secretariat and the responsible agency's focal point only;
+        # focal point B tries to update agency A's commitment by URL and is refused.
+        "commitment-update": (
+            "post",
+            reverse("council:commitment-update", args=[c]),
+            SEE
+            | {"admin": 302, "secretariat": 302, "focal_a": 302, "focal_b": 403, "manager": 403},
+        ),
+        "protocol-detail": ("get", reverse("council:protocol-detail", args=[s]), SEE),
+        "protocol-print": ("get", reverse("council:protocol-print", args=[s]), SEE),
+        "protocol-edit": ("get", reverse("council:protocol-edit", args=[s]), EDIT),
+        "protocol-file-create": (
+            "post",
+            reverse("council:protocol-file-create", args=[s]),
+            EDIT | {"admin": 422, "secretariat": 422},  # empty upload: form errors
+        ),
+        "protocol-file-download": (
+            "get",
+            reverse("council:protocol-file-download", args=[w.protocol_file.pk]),
+            SEE,
+        ),
+        "attachment-download": (
+            "get",
+            reverse("council:attachment-download", args=[w.attachment.pk]),
+            SEE,
+        ),
+    }
+
+
+POST_DATA = {
+    "agenda-item-move": {"direction": "up"},
+    "commitment-update": {"note": "Work goes on"},
+    "protocol-file-create": {},
+}
+
+
+def test_every_url_is_in_the_matrix(world):
+    names = {pattern.name for pattern in get_resolver(council_urls).url_patterns[0].url_patterns}
+    assert names == set(matrix(world))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(client, world, role):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    failures = []
+    for name, (method, url, expected) in matrix(world).items():
+        want = 302 if role == "anonymous" else expected[role]
+        response = getattr(client, method)(url, POST_DATA.get(name, {}))
+        if response.status_code != want:
+            failures.append(
+                f"{name} {method.upper()} {url}: {response.status_code}, expected {want}"
+            )
+        elif role == "anonymous":
+            assert response["Location"].startswith(reverse("login"))
+    assert failures == []
+
+
+def test_login_page_is_open_to_anonymous_users(client, db):
+    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("healthz")).status_code == 200
