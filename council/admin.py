@@ -26,6 +26,9 @@ from .models import (
     Person,
     Protocol,
     ProtocolFile,
+    Reminder,
+    ReminderMute,
+    ReminderRule,
     Responsibility,
     Review,
     Sector,
@@ -542,3 +545,63 @@ class TargetAdmin(admin.ModelAdmin):
     list_select_related = ("indicator",)
     search_fields = ("indicator__name",)
     autocomplete_fields = ("indicator",)
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(admin.ModelAdmin):
+    list_display = ("kind", "days", "repeat_every_days", "is_active")
+    list_editable = ("days", "repeat_every_days", "is_active")
+    list_display_links = ("kind",)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # one rule per kind; switch it off instead
+
+
+@admin.register(Reminder)
+class ReminderAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """The reminder log: what was due, to whom, and whether it went out."""
+
+    list_display = (
+        "kind",
+        "recipient",
+        "target",
+        "occurrence",
+        "status",
+        "attempts",
+        "sent_at",
+        "read_at",
+    )
+    list_filter = ("kind", "status", "council")
+    list_select_related = ("recipient", "commitment", "session__council", "council")
+    search_fields = ("key", "recipient__username", "recipient__email", "commitment__title")
+    date_hierarchy = "occurrence"
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description=_("about"))
+    def target(self, obj: Reminder) -> str:
+        return str(obj.commitment or obj.session or _("digest"))
+
+    @admin.action(description=_("Send failed reminders again"))
+    def retry(self, request, queryset):
+        # Goes through the model's save so the next scan picks them up as pending.
+        count = 0
+        for reminder in queryset.filter(status=Reminder.Status.FAILED):
+            reminder.status = Reminder.Status.PENDING
+            reminder.attempts = 0
+            reminder.save(update_fields=["status", "attempts"])
+            count += 1
+        self.message_user(
+            request, _("%(n)d reminders will be sent by the next scan.") % {"n": count}
+        )
+
+
+@admin.register(ReminderMute)
+class ReminderMuteAdmin(admin.ModelAdmin):
+    list_display = ("user", "council", "created_at")
+    list_select_related = ("user", "council")
+    autocomplete_fields = ("council",)
+    raw_id_fields = ("user",)

@@ -279,9 +279,12 @@ class DemoLoader:
             deadline_kind=kinds.get(deadline, Commitment.DeadlineKind.DATE),
             deadline=None if deadline in kinds else self.date(deadline),
             is_illustrative=True,
-            illustrative_note=(
-                "Clause, wording, responsible agencies, deadline and progress are illustrative."
-            ),
+            illustrative_note=" ".join(
+                [
+                    "Clause, wording, agencies, deadline and progress are illustrative.",
+                    item.get("illustrative_note", ""),
+                ]
+            ).strip(),
         )
         commitment._history_date = timezone.make_aware(
             datetime.datetime.combine(session.start_date, datetime.time(18, 0))

@@ -15,6 +15,7 @@ from .models import (
     Protocol,
     ProtocolFile,
     Responsibility,
+    Review,
     Session,
     Signatory,
     User,
@@ -322,3 +323,35 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "language"]
+
+
+class ReviewDecisionForm(forms.Form):
+    """The council's decision on one earlier commitment, recorded at a session."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=Review.Decision.choices)
+    new_deadline = forms.DateField(label=_("New deadline"), required=False, widget=DateInput())
+    replacement = forms.ModelChoiceField(
+        label=_("Replaced by"), queryset=Commitment.objects.none(), required=False
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.fields["replacement"].queryset = session.commitments.select_related(
+            "session__council"
+        ).order_by("pk")
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == Review.Decision.EXTEND:
+            if not cleaned.get("new_deadline"):
+                self.add_error("new_deadline", _("Give the new deadline."))
+            elif cleaned["new_deadline"] <= self.session.start_date:
+                self.add_error("new_deadline", _("The new deadline must fall after the session."))
+        if decision == Review.Decision.REPLACE and not cleaned.get("replacement"):
+            self.add_error("replacement", _("Choose the new commitment that replaces it."))
+        return cleaned

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "council.context_processors.notifications",
             ],
         },
     },
@@ -199,7 +200,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 3}
 # One static schedule: tasks themselves read what is due from the database.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "reminders-scan": {
+        "task": "council.tasks.reminders_scan",
+        "schedule": env_int("REMINDER_SCAN_SECONDS", 15 * 60),
+        # A scan that waited longer than its period is superseded by the next one.
+        "options": {"expires": env_int("REMINDER_SCAN_SECONDS", 15 * 60)},
+    },
+}
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -35,6 +35,23 @@ council_patterns = [
     ),
     path("protocol-files/<int:pk>/", views.protocol_file_download, name="protocol-file-download"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path("sessions/<int:pk>/review/", views.session_review, name="session-review"),
+    path(
+        "sessions/<int:pk>/review/print/", views.session_review_print, name="session-review-print"
+    ),
+    path(
+        "sessions/<int:pk>/review/export/",
+        views.session_review_export,
+        name="session-review-export",
+    ),
+    path(
+        "sessions/<int:pk>/review/<int:commitment_pk>/",
+        views.session_review_decide,
+        name="session-review-decide",
+    ),
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/read/", views.notifications_mark_read, name="notification-read"),
+    path("notifications/mute/<int:council_pk>/", views.reminder_mute, name="reminder-mute"),
 ]
 
 urlpatterns = [

@@ -16,10 +16,11 @@ from django.db.models import Count, F, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import forms, services
+from . import forms, review, services
 from .filters import CommitmentFilter
 from .models import (
     AgendaItem,
@@ -28,6 +29,8 @@ from .models import (
     Commitment,
     Protocol,
     ProtocolFile,
+    Reminder,
+    ReminderMute,
     Responsibility,
     Review,
     Session,
@@ -624,3 +627,139 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     message = str(exception) if exception and str(exception) else _("You may not do this.")
     return render(request, "403.html", {"message": message}, status=403)
+
+
+# Implementation review ------------------------------------------------------------------
+
+
+def _review_context(request: HttpRequest, session: Session) -> dict:
+    by = request.GET.get("by", review.BY_SECTOR)
+    if by not in (review.BY_SECTOR, review.BY_AGENCY):
+        by = review.BY_SECTOR
+    commitments = list(review.reviewed_commitments(session))
+    policy = policy_for(request)
+    may_decide = policy.can_edit_session(session) and session.start_date <= local_today()
+    return {
+        "session": session,
+        "by": by,
+        "groups": review.grouped(commitments, by),
+        "summary": review.summary(commitments),
+        "can_edit": policy.can_edit_session(session),
+        "may_decide": may_decide,
+        "decision_form": forms.ReviewDecisionForm(session=session) if may_decide else None,
+    }
+
+
+@require_GET
+def session_review(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk)
+    return render(request, "council/session_review.html", _review_context(request, session))
+
+
+@require_GET
+def session_review_print(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk)
+    return render(request, "council/session_review_print.html", _review_context(request, session))
+
+
+@require_GET
+def session_review_export(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk)
+    context = _review_context(request, session)
+    content = review.as_docx(session, context["groups"], context["by"])
+    filename = f"review-{session.council.short_name}-session-{session.number}.docx".replace(
+        " ", "-"
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def session_review_decide(request: HttpRequest, pk: int, commitment_pk: int) -> HttpResponse:
+    """Record the session's decision on one earlier commitment (an htmx row form)."""
+    session = _get_session(request, pk, edit=True)
+    if session.start_date > local_today():
+        raise PermissionDenied(_("Decisions are recorded from the day of the session."))
+    commitment = get_object_or_404(review.reviewed_commitments(session), pk=commitment_pk)
+    form = forms.ReviewDecisionForm(request.POST, session=session)
+    status = 200
+    if form.is_valid():
+        try:
+            services.review_record_decision(
+                commitment=commitment,
+                session=session,
+                decision=form.cleaned_data["decision"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+                new_deadline=form.cleaned_data["new_deadline"],
+                replacement=form.cleaned_data["replacement"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 422
+        else:
+            if not request.htmx:
+                messages.success(request, _("Decision recorded for %(c)s.") % {"c": commitment})
+                return redirect("council:session-review", pk=session.pk)
+            form = None
+    else:
+        status = 422
+    row = get_object_or_404(review.reviewed_commitments(session), pk=commitment_pk)
+    row.decision = row.decisions_here[0] if row.decisions_here else None
+    context = {
+        "session": session,
+        "commitment": row,
+        "may_decide": True,
+        "row_form": form,
+        "decision_form": forms.ReviewDecisionForm(session=session),
+        "just_saved": form is None,
+    }
+    if request.htmx:
+        return render(request, "council/session_review.html#review-row", context, status=status)
+    full = _review_context(request, session)
+    full.update({"row_errors": {commitment.pk: form}})
+    return render(request, "council/session_review.html", full, status=status)
+
+
+# Notifications ---------------------------------------------------------------------------
+
+
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    items = (
+        Reminder.objects.filter(recipient=request.user, status=Reminder.Status.SENT)
+        .select_related("commitment__session__council", "session__council", "council")
+        .order_by("-sent_at", "-pk")
+    )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    policy = policy_for(request)
+    muted = set(ReminderMute.objects.filter(user=request.user).values_list("council_id", flat=True))
+    councils = [(council, council.pk in muted) for council in policy.councils().order_by("name")]
+    return render(request, "council/notification_list.html", {"page": page, "councils": councils})
+
+
+@require_POST
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    Reminder.objects.filter(recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    messages.success(request, _("All notifications are marked as read."))
+    return redirect("council:notification-list")
+
+
+@require_POST
+def reminder_mute(request: HttpRequest, council_pk: int) -> HttpResponse:
+    council = get_object_or_404(policy_for(request).councils(), pk=council_pk)
+    mute = request.POST.get("mute") == "1"
+    if mute:
+        ReminderMute.objects.get_or_create(user=request.user, council=council)
+        messages.success(request, _("You will receive no reminders about %(c)s.") % {"c": council})
+    else:
+        ReminderMute.objects.filter(user=request.user, council=council).delete()
+        messages.success(request, _("Reminders about %(c)s are on again.") % {"c": council})
+    return redirect("council:notification-list")

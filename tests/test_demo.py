@@ -95,7 +95,10 @@ def test_12th_session_measures_were_reviewed_at_the_13th(council):
     measures = Commitment.objects.filter(session=twelfth)
     assert measures.count() >= 5
     reviewed = Review.objects.filter(session__number=13, commitment__session=twelfth)
-    assert reviewed.count() == measures.count()
+    # One decision is left for the secretariat to enter in the demo.
+    undecided = measures.exclude(reviews__session__number=13)
+    assert reviewed.count() == measures.count() - 1
+    assert [c.clause for c in undecided] == ["1.8"] and undecided.get().is_monitored
     decisions = set(reviewed.values_list("decision", flat=True))
     assert {"completed", "replace", "cancel"} <= decisions
     # Every replaced measure is continued by a commitment of the 13th session.

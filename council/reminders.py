@@ -1,0 +1,407 @@
+"""Reminders: decide from the database what is due, record it once, then deliver it.
+
+The scan is the source of truth. It computes, for "today" in the project's time zone,
+the latest occurrence of every rule that has arrived (a scan that missed days catches
+up with the most recent one instead of sending a backlog), and inserts one ``Reminder``
+row per (rule, object, recipient, occurrence) with ``ignore_conflicts`` on its unique
+key: a second or overlapping scan inserts nothing. Delivery locks the row, sends, and
+marks it sent in the same transaction, so a retry or a second worker finds it sent.
+The one window left: the mail server accepted the message and the process died before
+the transaction committed; the reminder is then sent again (README, "Reminders").
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from . import roles
+from .models import (
+    Agency,
+    Commitment,
+    Council,
+    Reminder,
+    ReminderMute,
+    ReminderRule,
+    Responsibility,
+    Session,
+    User,
+)
+from .querysets import local_today
+
+logger = logging.getLogger(__name__)
+Kind = ReminderRule.Kind
+CHUNK = 2000
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder the rules say is due; becomes a ``Reminder`` row."""
+
+    kind: str
+    recipient_id: int
+    occurrence: datetime.date
+    council_id: int | None = None
+    commitment_id: int | None = None
+    session_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        target = (
+            f"c{self.commitment_id}"
+            if self.commitment_id
+            else f"s{self.session_id}"
+            if self.session_id
+            else "all"
+        )
+        return f"{self.kind}:{target}:u{self.recipient_id}:{self.occurrence.isoformat()}"
+
+    def as_reminder(self) -> Reminder:
+        return Reminder(
+            key=self.key,
+            kind=self.kind,
+            recipient_id=self.recipient_id,
+            occurrence=self.occurrence,
+            council_id=self.council_id,
+            commitment_id=self.commitment_id,
+            session_id=self.session_id,
+        )
+
+
+# Occurrences: pure date arithmetic, tested with frozen "today" ---------------------------
+
+
+def before_deadline_occurrence(deadline: datetime.date, offsets: list[int], today: datetime.date):
+    """The latest "N days before" date that has arrived, or None (nothing due yet, or past)."""
+    days_left = (deadline - today).days
+    if days_left < 0:
+        return None
+    arrived = [o for o in offsets if o >= days_left]
+    return deadline - datetime.timedelta(days=min(arrived)) if arrived else None
+
+
+def overdue_occurrence(
+    deadline: datetime.date, first: int, every: int | None, today: datetime.date
+):
+    """The latest overdue reminder date: ``first`` days after the deadline, then every ``every``."""
+    start = deadline + datetime.timedelta(days=first)
+    if today < start:
+        return None
+    if not every:
+        return start
+    periods = (today - start).days // every
+    return start + datetime.timedelta(days=periods * every)
+
+
+def weekly_occurrence(weekday: int, today: datetime.date) -> datetime.date:
+    """The most recent ``weekday`` (1 = Monday) on or before today."""
+    return today - datetime.timedelta(days=(today.isoweekday() - weekday) % 7)
+
+
+# Recipients -------------------------------------------------------------------------------
+
+
+class Recipients:
+    """Who gets what: loaded once per scan, so the scan's queries do not grow with rows."""
+
+    def __init__(self):
+        active = User.objects.filter(is_active=True)
+        focal = Group.objects.filter(name=roles.FOCAL_POINT)
+        self.parent_of = dict(Agency.objects.values_list("pk", "parent_id"))
+        self.focal_by_agency: dict[int, set[int]] = defaultdict(set)
+        for user_id, agency_id in active.filter(groups__in=focal, agency__isnull=False).values_list(
+            "pk", "agency_id"
+        ):
+            self.focal_by_agency[agency_id].add(user_id)
+        self.managers = set(
+            active.filter(Q(groups__name=roles.MANAGER) | Q(is_superuser=True)).values_list(
+                "pk", flat=True
+            )
+        )
+        self.secretariat_by_council: dict[int, set[int]] = defaultdict(set)
+        for council_id, user_id in Council.secretariat_staff.through.objects.filter(
+            user__is_active=True
+        ).values_list("council_id", "user_id"):
+            self.secretariat_by_council[council_id].add(user_id)
+        self.muted = set(ReminderMute.objects.values_list("user_id", "council_id"))
+
+    def focal_points_for(self, agency_id: int) -> set[int]:
+        """Focal points of the agency and of every agency above it."""
+        found: set[int] = set()
+        seen: set[int] = set()
+        while agency_id and agency_id not in seen:
+            seen.add(agency_id)
+            found |= self.focal_by_agency.get(agency_id, set())
+            agency_id = self.parent_of.get(agency_id)
+        return found
+
+    def for_commitment(self, council_id: int, agency_ids: Iterable[int]) -> set[int]:
+        users: set[int] = set()
+        for agency_id in agency_ids:
+            users |= self.focal_points_for(agency_id)
+        # Nobody at the agencies uses the app: the council's secretariat chases it.
+        return self.allowed(users or self.secretariat_by_council.get(council_id, set()), council_id)
+
+    def allowed(self, users: Iterable[int], council_id: int | None) -> set[int]:
+        return {u for u in users if (u, council_id) not in self.muted}
+
+
+def _open_dated(queryset) -> Iterator[tuple[int, int, datetime.date, list[int]]]:
+    """(commitment id, council id, deadline, responsible agency ids), in chunks."""
+    rows = queryset.filter(
+        status__in=Commitment.OPEN_STATUSES, deadline_kind=Commitment.DeadlineKind.DATE
+    ).order_by("deadline", "pk")
+    for chunk in _chunks(rows.values_list("pk", "session__council_id", "deadline")):
+        agencies: dict[int, list[int]] = defaultdict(list)
+        for commitment_id, agency_id in Responsibility.objects.filter(
+            commitment_id__in=[row[0] for row in chunk]
+        ).values_list("commitment_id", "agency_id"):
+            agencies[commitment_id].append(agency_id)
+        for commitment_id, council_id, deadline in chunk:
+            yield commitment_id, council_id, deadline, agencies[commitment_id]
+
+
+def _chunks(values) -> Iterator[list]:
+    chunk = []
+    for row in values.iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# The scan ----------------------------------------------------------------------------
+
+
+def due_reminders(today: datetime.date | None = None) -> Iterator[Due]:
+    """Every reminder the active rules say is due on ``today``."""
+    today = today or local_today()
+    rules = {rule.kind: rule for rule in ReminderRule.objects.filter(is_active=True)}
+    if not rules:
+        return
+    people = Recipients()
+    commitments = Commitment.objects.all()
+
+    rule = rules.get(Kind.BEFORE_DEADLINE)
+    if rule and rule.day_list:
+        offsets = rule.day_list
+        window = commitments.filter(
+            deadline__gte=today, deadline__lte=today + datetime.timedelta(days=max(offsets))
+        )
+        for commitment_id, council_id, deadline, agencies in _open_dated(window):
+            occurrence = before_deadline_occurrence(deadline, offsets, today)
+            if occurrence:
+                for user_id in people.for_commitment(council_id, agencies):
+                    yield Due(Kind.BEFORE_DEADLINE, user_id, occurrence, council_id, commitment_id)
+
+    rule = rules.get(Kind.OVERDUE)
+    if rule:
+        first = (rule.day_list or [1])[-1]
+        late = commitments.filter(deadline__lte=today - datetime.timedelta(days=first))
+        for commitment_id, council_id, deadline, agencies in _open_dated(late):
+            occurrence = overdue_occurrence(deadline, first, rule.repeat_every_days, today)
+            if occurrence:
+                for user_id in people.for_commitment(council_id, agencies):
+                    yield Due(Kind.OVERDUE, user_id, occurrence, council_id, commitment_id)
+
+    rule = rules.get(Kind.ESCALATION)
+    if rule and rule.day_list:
+        after = rule.day_list[-1]
+        late = commitments.filter(deadline__lte=today - datetime.timedelta(days=after))
+        for commitment_id, council_id, deadline, _agencies in _open_dated(late):
+            occurrence = deadline + datetime.timedelta(days=after)
+            for user_id in people.allowed(people.managers, council_id):
+                yield Due(Kind.ESCALATION, user_id, occurrence, council_id, commitment_id)
+
+    rule = rules.get(Kind.SESSION_PREPARATION)
+    if rule and rule.day_list:
+        ahead = rule.day_list[0]
+        sessions = Session.objects.planned().filter(
+            start_date__gt=today, start_date__lte=today + datetime.timedelta(days=ahead)
+        )
+        for session_id, council_id, start in sessions.values_list("pk", "council_id", "start_date"):
+            occurrence = start - datetime.timedelta(days=ahead)
+            agencies = (
+                Responsibility.objects.filter(
+                    commitment__session__council_id=council_id,
+                    commitment__status__in=Commitment.OPEN_STATUSES,
+                    commitment__is_monitored=True,
+                )
+                .values_list("agency_id", flat=True)
+                .distinct()
+            )
+            users: set[int] = set()
+            for agency_id in agencies:
+                users |= people.focal_points_for(agency_id)
+            for user_id in people.allowed(users, council_id):
+                yield Due(
+                    Kind.SESSION_PREPARATION, user_id, occurrence, council_id, session_id=session_id
+                )
+
+    rule = rules.get(Kind.WEEKLY_DIGEST)
+    if rule:
+        occurrence = weekly_occurrence((rule.day_list or [1])[0], today)
+        for user_id in people.managers:
+            yield Due(Kind.WEEKLY_DIGEST, user_id, occurrence)
+
+
+def record_due(today: datetime.date | None = None) -> int:
+    """Insert the due reminders that are not yet recorded; returns how many were new."""
+    before = Reminder.objects.count()
+    batch: list[Reminder] = []
+    for due in due_reminders(today):
+        batch.append(due.as_reminder())
+        if len(batch) >= 1000:
+            Reminder.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    if batch:
+        Reminder.objects.bulk_create(batch, ignore_conflicts=True)
+    return Reminder.objects.count() - before
+
+
+def pending_ids(limit: int = 10_000) -> list[int]:
+    return list(
+        Reminder.objects.filter(status=Reminder.Status.PENDING)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+# Delivery ---------------------------------------------------------------------------------
+
+
+def still_relevant(reminder: Reminder) -> bool:
+    """A reminder about a commitment since done (or a session since held) is not sent."""
+    if reminder.commitment_id:
+        return reminder.commitment.status in Commitment.OPEN_STATUSES
+    if reminder.session_id:
+        return reminder.session.status == Session.Status.PLANNED
+    return True
+
+
+def deliver(reminder_id: int) -> str:
+    """Send one recorded reminder unless it was sent already; returns its status."""
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update(skip_locked=True)
+            .select_related(
+                "recipient", "commitment__session__council", "session__council", "council"
+            )
+            .filter(pk=reminder_id, status=Reminder.Status.PENDING)
+            .first()
+        )
+        if reminder is None:
+            return "taken"  # sent, skipped, or another worker holds it right now
+        if not still_relevant(reminder) or not reminder.recipient.email:
+            reminder.status = Reminder.Status.SKIPPED
+            reminder.save(update_fields=["status"])
+            return reminder.status
+        reminder.attempts += 1
+        try:
+            build_message(reminder).send(using="default")
+        except Exception as error:  # any mail failure: keep the row, retry on a later scan
+            logger.warning("reminder %s not sent: %s", reminder.pk, error)
+            reminder.last_error = str(error)[:500]
+            if reminder.attempts >= MAX_ATTEMPTS:
+                reminder.status = Reminder.Status.FAILED
+            reminder.save(update_fields=["attempts", "last_error", "status"])
+            return reminder.status
+        reminder.status = Reminder.Status.SENT
+        reminder.sent_at = timezone.now()
+        reminder.save(update_fields=["attempts", "status", "sent_at"])
+        return reminder.status
+
+
+def build_message(reminder: Reminder) -> EmailMultiAlternatives:
+    """The e-mail, in the recipient's language, HTML and plain text, linking to the item."""
+    recipient = reminder.recipient
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        context = message_context(reminder)
+        subject = render_to_string("email/reminder_subject.txt", context).strip()
+        text = render_to_string("email/reminder.txt", context)
+        html = render_to_string("email/reminder.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[recipient.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def message_context(reminder: Reminder) -> dict:
+    today = local_today()
+    context = {
+        "reminder": reminder,
+        "recipient": reminder.recipient,
+        "link": settings.SITE_URL.rstrip("/") + reminder.get_absolute_url(),
+        "today": today,
+    }
+    if reminder.commitment_id:
+        commitment = reminder.commitment
+        context["commitment"] = commitment
+        context["days_left"] = (commitment.deadline - today).days if commitment.deadline else None
+        context["days_late"] = (today - commitment.deadline).days if commitment.deadline else None
+    if reminder.kind == Kind.SESSION_PREPARATION:
+        policy_agencies = _agency_and_below(reminder.recipient.agency_id)
+        context["session"] = reminder.session
+        context["commitments"] = (
+            Commitment.objects.for_council(reminder.session.council)
+            .open()
+            .monitored()
+            .filter(responsibilities__agency__in=policy_agencies)
+            .distinct()
+            .select_related("session__council")
+            .order_by("deadline", "pk")
+        )
+    if reminder.kind == Kind.WEEKLY_DIGEST:
+        context["digest"] = [
+            {
+                "council": council,
+                "open": Commitment.objects.for_council(council).open().count(),
+                "overdue": Commitment.objects.for_council(council).overdue(today).count(),
+                "due_soon": Commitment.objects.for_council(council).due_within(30, today).count(),
+                "awaiting": Commitment.objects.for_council(council)
+                .filter(status=Commitment.Status.COMPLETION_REPORTED)
+                .count(),
+            }
+            for council in Council.objects.filter(is_active=True).order_by("name")
+        ]
+    return context
+
+
+def _agency_and_below(agency_id: int | None) -> set[int]:
+    if not agency_id:
+        return set()
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in Agency.objects.values_list("pk", "parent_id"):
+        children[parent_id].append(pk)
+    found, frontier = {agency_id}, [agency_id]
+    while frontier:
+        frontier = [c for p in frontier for c in children.get(p, []) if c not in found]
+        found.update(frontier)
+    return found
+
+
+def scan(today: datetime.date | None = None, *, dispatch=None) -> dict[str, int]:
+    """Record what is due, then deliver everything pending (new or left from before).
+
+    ``dispatch`` sends one reminder id on its way: by default it delivers in-process;
+    the Celery task passes one that enqueues a delivery task instead.
+    """
+    created = record_due(today)
+    dispatch = dispatch or deliver
+    ids = pending_ids()
+    for reminder_id in ids:
+        dispatch(reminder_id)
+    return {"created": created, "dispatched": len(ids)}

@@ -1,0 +1,33 @@
+"""Celery tasks: load by id, call the domain code, nothing else.
+
+Beat runs ``reminders_scan`` on a static schedule (settings.CELERY_BEAT_SCHEDULE); the
+scan reads what is due from the database, so a missed beat or a dead worker only
+delays reminders until the next scan.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from . import reminders
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def reminders_scan() -> dict[str, int]:
+    return reminders.scan(dispatch=_enqueue_delivery)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=3)
+def reminder_deliver(reminder_id: int) -> str:
+    return reminders.deliver(reminder_id)
+
+
+def _enqueue_delivery(reminder_id: int) -> None:
+    try:
+        reminder_deliver.delay(reminder_id)
+    except Exception:  # broker unreachable: the row stays pending for the next scan
+        logger.exception("could not enqueue reminder %s", reminder_id)
