@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from . import roles, services
+from . import reminders, roles, services
 from .models import (
     Agency,
     AgendaItem,
@@ -427,4 +427,7 @@ def load_demo(path: Path = DEMO_FILE, today: datetime.date | None = None) -> Dem
     loader = DemoLoader(data=data, today=today or timezone.localdate())
     with transaction.atomic():
         loader.load()
+    # What is due today goes out now (to the console in the demo), so the
+    # notification pages and the reminder log have something to show.
+    reminders.scan(loader.today)
     return loader

@@ -297,7 +297,7 @@ def deliver(reminder_id: int) -> str:
     """Send one recorded reminder unless it was sent already; returns its status."""
     with transaction.atomic():
         reminder = (
-            Reminder.objects.select_for_update(skip_locked=True)
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related(
                 "recipient", "commitment__session__council", "session__council", "council"
             )

@@ -38,3 +38,13 @@ def media_root(tmp_path, settings):
     """Uploaded files go to a temporary folder, never into the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def point_celery_at(broker_url: str, *, eager: bool) -> None:
+    """Switch the Celery app's broker in a test, dropping pooled connections to the old one."""
+    from council.celery import app
+
+    app.conf.update(broker_url=broker_url, task_always_eager=eager)
+    # Forget (without closing: producers may still hold them) pooled connections.
+    app._pool = None
+    app.amqp._producer_pool = None

@@ -39,6 +39,7 @@ class World:
     agenda_item: object
     commitment_a: object
     commitment_b: object
+    commitment_old: object
     protocol: object
     protocol_file: object
     attachment: object
@@ -66,6 +67,8 @@ def world(db):
     other_council = CouncilFactory(parties=[uz, PartyFactory(code="TJ")])
     agency_a, agency_b = AgencyFactory(party=kz), AgencyFactory(party=kz)
     agency_kg = AgencyFactory(party=kg)
+    earlier = SessionFactory(council=council, number=12, start_date=datetime.date(2024, 11, 22))
+    commitment_old = CommitmentFactory(session=earlier, clause="1.1")
     session = SessionFactory(council=council, number=13, start_date=datetime.date(2025, 11, 14))
     agenda_item = AgendaItem.objects.create(session=session, order=1, title="Trade")
     commitment_a = CommitmentFactory(session=session, clause="2.1")
@@ -102,6 +105,7 @@ def world(db):
         agenda_item=agenda_item,
         commitment_a=commitment_a,
         commitment_b=commitment_b,
+        commitment_old=commitment_old,
         protocol=protocol,
         protocol_file=protocol_file,
         attachment=update.attachments.get(),

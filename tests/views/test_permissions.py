@@ -81,6 +81,25 @@ def matrix(w):
             reverse("council:protocol-file-download", args=[w.protocol_file.pk]),
             SEE,
         ),
+        "session-review": ("get", reverse("council:session-review", args=[s]), SEE),
+        "session-review-print": ("get", reverse("council:session-review-print", args=[s]), SEE),
+        "session-review-export": ("get", reverse("council:session-review-export", args=[s]), SEE),
+        "session-review-decide": (
+            "post",
+            reverse("council:session-review-decide", args=[s, w.commitment_old.pk]),
+            EDIT | {"admin": 302, "secretariat": 302},
+        ),
+        "notification-list": ("get", reverse("council:notification-list"), ALL),
+        "notification-read": (
+            "post",
+            reverse("council:notification-read"),
+            dict.fromkeys(ALL, 302),
+        ),
+        "reminder-mute": (
+            "post",
+            reverse("council:reminder-mute", args=[w.council.pk]),
+            {r: 302 if code == 200 else code for r, code in SEE.items()},
+        ),
         "attachment-download": (
             "get",
             reverse("council:attachment-download", args=[w.attachment.pk]),
@@ -93,6 +112,8 @@ POST_DATA = {
     "agenda-item-move": {"direction": "up"},
     "commitment-update": {"note": "Work goes on"},
     "protocol-file-create": {},
+    "session-review-decide": {"decision": "keep"},
+    "reminder-mute": {"mute": "1"},
 }
 
 
