@@ -10,6 +10,8 @@ from .models import (
     Agency,
     AgendaItem,
     Commitment,
+    Indicator,
+    Observation,
     Participant,
     Person,
     Protocol,
@@ -354,4 +356,45 @@ class ReviewDecisionForm(forms.Form):
                 self.add_error("new_deadline", _("The new deadline must fall after the session."))
         if decision == Review.Decision.REPLACE and not cleaned.get("replacement"):
             self.add_error("replacement", _("Choose the new commitment that replaces it."))
+        return cleaned
+
+
+class ObservationForm(forms.ModelForm):
+    """A new value of an indicator, as reported by a source."""
+
+    class Meta:
+        model = Observation
+        fields = [
+            "period_start",
+            "period_end",
+            "qualifier",
+            "value",
+            "change_pct",
+            "reported_at",
+            "source",
+            "note",
+        ]
+        widgets = {"period_start": DateInput(), "period_end": DateInput()}
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.indicator = indicator
+        self.fields["reported_at"].queryset = indicator.council.sessions.select_related(
+            "council"
+        ).order_by("-number")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end:
+            if end < start:
+                self.add_error("period_end", _("The period cannot end before it starts."))
+            elif (
+                Observation.objects.filter(
+                    indicator=self.instance.indicator, period_start=start, period_end=end
+                )
+                .exclude(pk=self.instance.pk)
+                .exists()
+            ):
+                self.add_error(None, _("A value for this period is already recorded."))
         return cleaned

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import views
 
@@ -49,6 +49,26 @@ council_patterns = [
         views.session_review_decide,
         name="session-review-decide",
     ),
+    path("reports/", views.report_dashboard, name="report-dashboard"),
+    re_path(
+        r"^commitments/export\.(?P<fmt>xlsx|csv)$",
+        views.commitment_export,
+        name="commitment-export",
+    ),
+    path(
+        "sessions/<int:pk>/decisions.docx",
+        views.session_decisions_export,
+        name="session-decisions-export",
+    ),
+    path("councils/<int:council_pk>/indicators/", views.indicator_list, name="indicator-list"),
+    path("indicators/<int:pk>/", views.indicator_detail, name="indicator-detail"),
+    path("calendar/<str:token>/deadlines.ics", views.calendar_deadlines, name="calendar-deadlines"),
+    path(
+        "calendar/<str:token>/councils/<int:council_pk>.ics",
+        views.calendar_sessions,
+        name="calendar-sessions",
+    ),
+    path("profile/calendar/reset/", views.calendar_reset, name="calendar-reset"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/read/", views.notifications_mark_read, name="notification-read"),
     path("notifications/mute/<int:council_pk>/", views.reminder_mute, name="reminder-mute"),

@@ -13,20 +13,30 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Count, F, Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import forms, review, services
+from . import calendars, charts, exports, forms, reports, review, services
 from .filters import CommitmentFilter
 from .models import (
     AgendaItem,
     Attachment,
     CoChair,
     Commitment,
+    Council,
+    Indicator,
+    Observation,
     Protocol,
     ProtocolFile,
     Reminder,
@@ -35,6 +45,7 @@ from .models import (
     Review,
     Session,
     StatusUpdate,
+    User,
 )
 from .policies import policy_for
 from .querysets import local_today
@@ -100,7 +111,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         if user.language:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
         return response
-    return render(request, "council/profile.html", {"form": form})
+    feed_councils = policy_for(request).councils().order_by("name")
+    return render(request, "council/profile.html", {"form": form, "feed_councils": feed_councils})
 
 
 # Dashboard ---------------------------------------------------------------------------
@@ -763,3 +775,228 @@ def reminder_mute(request: HttpRequest, council_pk: int) -> HttpResponse:
         ReminderMute.objects.filter(user=request.user, council=council).delete()
         messages.success(request, _("Reminders about %(c)s are on again.") % {"c": council})
     return redirect("council:notification-list")
+
+
+# Reporting -------------------------------------------------------------------------------
+
+
+@require_GET
+def report_dashboard(request: HttpRequest) -> HttpResponse:
+    """Managers' figures, across councils or for one (``?council=``); every chart links to
+    the filtered commitment list behind it."""
+    policy = policy_for(request)
+    councils = policy.councils().order_by("name")
+    council = None
+    if request.GET.get("council"):
+        try:
+            council = councils.get(pk=int(request.GET["council"]))
+        except (ValueError, Council.DoesNotExist):
+            raise Http404(_("No such council.")) from None
+    commitments = _visible_commitments(request)
+    if council:
+        commitments = commitments.for_council(council)
+    figures = reports.Report(commitments, council.pk if council else None, local_today())
+    trend = figures.trend()
+    context = {
+        "councils": councils,
+        "council": council,
+        "charts": [
+            ("status", _("Commitments by status"), figures.by_status(), False),
+            ("sector", _("Open commitments by sector"), figures.by_sector(), False),
+            ("party", _("Open commitments by responsible party"), figures.by_party(), False),
+            ("agency", _("Agencies with the most open commitments"), figures.by_agency(), False),
+            ("age", _("Overdue commitments by days overdue"), figures.overdue_ages(), False),
+            (
+                "ontime-session",
+                _("Completed on time, by session"),
+                figures.on_time_by_session(),
+                True,
+            ),
+            ("ontime-agency", _("Completed on time, by agency"), figures.on_time_by_agency(), True),
+        ],
+        "overdue": figures.overdue_summary(),
+        "trend": trend,
+        "trend_chart": charts.column_chart(
+            trend,
+            [
+                ("adopted", _("Adopted")),
+                ("completed", _("Completed")),
+                ("carried", _("Carried over")),
+            ],
+            title=_("Commitments per session"),
+        ),
+    }
+    for index, (key, title, bars, rate) in enumerate(context["charts"]):
+        context["charts"][index] = (
+            key,
+            title,
+            bars,
+            rate,
+            charts.bar_chart(bars, title=str(title), show_rate=rate),
+        )
+    return render(request, "council/report_dashboard.html", context)
+
+
+@require_GET
+def commitment_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The commitment list as filtered in the URL, as XLSX or CSV, streamed."""
+    queryset = _visible_commitments(request).for_list()
+    commitment_filter = CommitmentFilter(request.GET or None, queryset=queryset, request=request)
+    if commitment_filter.is_bound and not commitment_filter.is_valid():
+        return HttpResponse(
+            _("Some filters are not valid: %(e)s") % {"e": commitment_filter.errors.as_text()},
+            status=400,
+        )
+    rows = commitment_filter.qs
+    if not request.GET.get("ordering"):
+        rows = rows.order_by("-session__start_date", "session_id", "pk")
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_stream(rows, settings.SITE_URL), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="commitments-{stamp}.csv"'
+    else:
+        response = FileResponse(
+            exports.xlsx_file(rows, settings.SITE_URL),
+            as_attachment=True,
+            filename=f"commitments-{stamp}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def session_decisions_export(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session(request, pk)
+    response = HttpResponse(
+        exports.decisions_docx(session),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    name = f"decisions-{session.council.short_name}-session-{session.number}.docx".replace(" ", "-")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Indicators ------------------------------------------------------------------------------
+
+
+@require_GET
+def indicator_list(request: HttpRequest, council_pk: int) -> HttpResponse:
+    council = get_object_or_404(policy_for(request).councils(), pk=council_pk)
+    indicators = council.indicators.select_related("sector").prefetch_related(
+        "observations", "targets"
+    )
+    return render(
+        request, "council/indicator_list.html", {"council": council, "indicators": indicators}
+    )
+
+
+def _series(indicator: Indicator) -> list[dict]:
+    """Observations oldest first, each with the change on the previous period of the same
+    shape (Jan–Aug on Jan–Aug; computed) beside the change on a year earlier (as reported)."""
+    rows = []
+    previous_by_shape: dict[tuple, Observation] = {}
+    observations = indicator.observations.select_related("reported_at__council")
+    for observation in observations.order_by("period_end"):
+        start, end = observation.period_start, observation.period_end
+        shape = (start.month, start.day, end.month, end.day)
+        previous = previous_by_shape.get(shape)
+        change = None
+        if previous is not None and previous.value:
+            change = (observation.value - previous.value) / previous.value * 100
+        rows.append({"observation": observation, "previous": previous, "change": change})
+        previous_by_shape[shape] = observation
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = policy_for(request)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("council", "sector").filter(
+            council__in=policy.council_ids()
+        ),
+        pk=pk,
+    )
+    can_edit = policy.can_edit_council_records(indicator.council_id)
+    form = None
+    if can_edit:
+        form = forms.ObservationForm(request.POST or None, indicator=indicator)
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, _("The value is recorded."))
+            return redirect("council:indicator-detail", pk=indicator.pk)
+    elif request.method == "POST":
+        raise PermissionDenied(_("Only the council's secretariat may record values."))
+    series = _series(indicator)
+    targets = list(indicator.targets.order_by("target_date"))
+    points = [
+        (row["observation"].period_end.strftime("%m.%Y"), float(row["observation"].value))
+        for row in series
+    ]
+    chart = charts.line_chart(
+        points, title=str(indicator), target=float(targets[-1].value) if targets else None
+    )
+    status = 422 if form is not None and form.is_bound and not form.is_valid() else 200
+    return render(
+        request,
+        "council/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "series": series,
+            "targets": targets,
+            "chart": chart,
+            "form": form,
+            "can_edit": can_edit,
+        },
+        status=status,
+    )
+
+
+# Calendar feeds --------------------------------------------------------------------------
+
+
+def _feed_user(token: str) -> User:
+    try:
+        return User.objects.get(calendar_token=token, is_active=True)
+    except User.DoesNotExist:
+        raise Http404(_("This calendar link is not valid; it may have been reset.")) from None
+
+
+def _ics(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{name}.ics"'
+    return response
+
+
+@login_not_required
+@require_GET
+def calendar_sessions(request: HttpRequest, token: str, council_pk: int) -> HttpResponse:
+    user = _feed_user(token)
+    council = get_object_or_404(policy_for(user).councils(), pk=council_pk)
+    sessions = council.sessions.select_related("council").order_by("start_date")
+    return _ics(calendars.sessions_feed(council, sessions), f"sessions-{council.pk}")
+
+
+@login_not_required
+@require_GET
+def calendar_deadlines(request: HttpRequest, token: str) -> HttpResponse:
+    user = _feed_user(token)
+    policy = policy_for(user)
+    commitments = Commitment.objects.filter(session__council__in=policy.council_ids())
+    if policy.is_focal_point and policy.agency_ids:
+        commitments = commitments.filter(responsibilities__agency__in=policy.agency_ids).distinct()
+    elif policy.staff_council_ids:
+        commitments = commitments.filter(session__council__in=policy.staff_council_ids)
+    name = _("Deadlines — %(user)s") % {"user": user}
+    return _ics(calendars.deadlines_feed(name, calendars.open_dated(commitments)), "deadlines")
+
+
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    request.user.reset_calendar_token()
+    messages.success(request, _("New calendar links are ready; the old ones no longer work."))
+    return redirect(reverse("council:profile") + "#calendar")

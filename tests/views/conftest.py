@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
 from council import roles, services
-from council.models import AgendaItem, Protocol, ProtocolFile, User
+from council.models import AgendaItem, Indicator, Protocol, ProtocolFile, User
 
 from ..factories import (
     AgencyFactory,
@@ -43,6 +43,7 @@ class World:
     protocol: object
     protocol_file: object
     attachment: object
+    indicator: object
     users: dict
 
 
@@ -87,6 +88,7 @@ def world(db):
         attachments=[ContentFile(b"%PDF-1.4 evidence", name="evidence.pdf")],
     )
     PersonFactory(party=kz)
+    indicator = Indicator.objects.create(council=council, code="trade", name="Trade", unit="USD")
     users = {
         "secretariat": make_user("secretariat", group=roles.SECRETARIAT, agency=agency_a),
         "secretariat_other": make_user("secretariat_other", group=roles.SECRETARIAT),
@@ -97,6 +99,7 @@ def world(db):
         "admin": make_user("admin", superuser=True),
     }
     council.secretariat_staff.add(users["secretariat"])
+    users["secretariat"].reset_calendar_token()
     other_council.secretariat_staff.add(users["secretariat_other"])
     return World(
         council=council,
@@ -109,6 +112,7 @@ def world(db):
         protocol=protocol,
         protocol_file=protocol_file,
         attachment=update.attachments.get(),
+        indicator=indicator,
         users=users,
     )
 

@@ -1,0 +1,347 @@
+"""Figures for managers, computed in the database: one aggregate query per chart,
+whatever the number of commitments."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Commitment, Responsibility, Review, Session, StatusUpdate
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies, and in grey print.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+STATUS_COLOURS = {
+    Commitment.Status.NOT_STARTED: "#999999",
+    Commitment.Status.IN_PROGRESS: "#0072B2",
+    Commitment.Status.COMPLETION_REPORTED: "#56B4E9",
+    Commitment.Status.COMPLETED: "#009E73",
+    Commitment.Status.CANCELLED: "#E69F00",
+    Commitment.Status.SUPERSEDED: "#CC79A7",
+}
+AGE_BUCKETS = [(1, 30), (31, 90), (91, 180), (181, None)]
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int
+    url: str
+    colour: str = PALETTE[0]
+    total: int | None = None  # for rates: value out of total
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.value / self.total, 1) if self.total else None
+
+
+def list_url(**filters) -> str:
+    """The commitment list filtered as a chart segment says."""
+    clean = {k: v for k, v in filters.items() if v not in (None, "")}
+    return reverse("council:commitment-list") + ("?" + urlencode(clean) if clean else "")
+
+
+def completed_on() -> Subquery:
+    """When a commitment was last moved to completed (from its status updates)."""
+    return Subquery(
+        StatusUpdate.objects.filter(
+            commitment=OuterRef("pk"), to_status=Commitment.Status.COMPLETED
+        )
+        .order_by("-created_at")
+        .annotate(day=TruncDate("created_at"))
+        .values("day")[:1],
+        output_field=DateField(),
+    )
+
+
+class Report:
+    """The manager dashboard's figures over ``commitments`` (already limited to what the
+    user may see, and to a council if one is chosen)."""
+
+    def __init__(
+        self, commitments: QuerySet[Commitment], council_id: int | None, today: datetime.date
+    ):
+        self.commitments = commitments
+        self.council_id = council_id
+        self.today = today
+
+    def _url(self, **filters) -> str:
+        return list_url(council=self.council_id, **filters)
+
+    def by_status(self) -> list[Bar]:
+        counts = dict(self.commitments.values_list("status").annotate(n=Count("pk")).order_by())
+        return [
+            Bar(str(label), counts.get(value, 0), self._url(status=value), STATUS_COLOURS[value])
+            for value, label in Commitment.Status.choices
+        ]
+
+    def by_sector(self) -> list[Bar]:
+        rows = (
+            self.commitments.values("sector_id", "sector__name", "sector__order")
+            .annotate(
+                total=Count("pk"), open=Count("pk", filter=Q(status__in=Commitment.OPEN_STATUSES))
+            )
+            .order_by("sector__order", "sector__name")
+        )
+        return [
+            Bar(
+                row["sector__name"] or str(_("No sector")),
+                row["open"],
+                self._url(sector=row["sector_id"], status="open"),
+                PALETTE[i % len(PALETTE)],
+                total=row["total"],
+            )
+            for i, row in enumerate(rows)
+        ]
+
+    def _responsible(self) -> QuerySet[Responsibility]:
+        return Responsibility.objects.filter(commitment__in=self.commitments.values("pk"))
+
+    def by_party(self) -> list[Bar]:
+        rows = (
+            self._responsible()
+            .values("party_id", "party__name", "party__order")
+            .annotate(
+                open=Count(
+                    "commitment",
+                    filter=Q(commitment__status__in=Commitment.OPEN_STATUSES),
+                    distinct=True,
+                ),
+                total=Count("commitment", distinct=True),
+            )
+            .order_by("party__order")
+        )
+        return [
+            Bar(
+                row["party__name"],
+                row["open"],
+                self._url(party=row["party_id"], status="open"),
+                PALETTE[i],
+                row["total"],
+            )
+            for i, row in enumerate(rows)
+        ]
+
+    def by_agency(self, limit: int = 15) -> list[Bar]:
+        rows = (
+            self._responsible()
+            .values("agency_id", "agency__name", "agency__short_name", "party__code")
+            .annotate(
+                open=Count(
+                    "commitment",
+                    filter=Q(commitment__status__in=Commitment.OPEN_STATUSES),
+                    distinct=True,
+                ),
+                overdue=Count(
+                    "commitment",
+                    filter=Q(
+                        commitment__status__in=Commitment.OPEN_STATUSES,
+                        commitment__deadline_kind=Commitment.DeadlineKind.DATE,
+                        commitment__deadline__lt=self.today,
+                    ),
+                    distinct=True,
+                ),
+            )
+            .filter(open__gt=0)
+            .order_by("-open", "agency__name")[:limit]
+        )
+        return [
+            Bar(
+                f"{row['agency__short_name'] or row['agency__name']} ({row['party__code']})",
+                row["open"],
+                self._url(agency=row["agency_id"], status="open"),
+                PALETTE[0],
+                total=row["overdue"],
+            )
+            for row in rows
+        ]
+
+    def overdue_ages(self) -> list[Bar]:
+        overdue = self.commitments.overdue(self.today)
+        conditions = {}
+        for low, high in AGE_BUCKETS:
+            latest = self.today - datetime.timedelta(days=low)
+            q = Q(deadline__lte=latest)
+            if high is not None:
+                q &= Q(deadline__gte=self.today - datetime.timedelta(days=high))
+            conditions[(low, high)] = q
+        counts = overdue.aggregate(
+            **{f"b{low}": Count("pk", filter=q) for (low, _high), q in conditions.items()}
+        )
+        bars = []
+        for low, high in AGE_BUCKETS:
+            label = (
+                _("%(low)s–%(high)s days") % {"low": low, "high": high}
+                if high
+                else _("over %(n)s days") % {"n": low - 1}
+            )
+            after = self.today - datetime.timedelta(days=high) if high else None
+            before = self.today - datetime.timedelta(days=low)
+            bars.append(
+                Bar(
+                    str(label),
+                    counts[f"b{low}"],
+                    self._url(
+                        status="overdue",
+                        deadline_after=after.isoformat() if after else "",
+                        deadline_before=before.isoformat(),
+                    ),
+                    "#D55E00",
+                )
+            )
+        return bars
+
+    def overdue_summary(self) -> dict:
+        overdue = self.commitments.overdue(self.today)
+        oldest = overdue.order_by("deadline").values_list("deadline", flat=True).first()
+        return {
+            "count": overdue.count(),
+            "oldest_days": (self.today - oldest).days if oldest else None,
+        }
+
+    def _on_time(self, queryset) -> QuerySet:
+        """Completed commitments with a dated deadline, and how many on time."""
+        return queryset.annotate(
+            on_time=Count(
+                "pk",
+                filter=Q(
+                    status=Commitment.Status.COMPLETED,
+                    deadline_kind=Commitment.DeadlineKind.DATE,
+                    completed_day__lte=F("deadline"),
+                ),
+            ),
+            completed=Count(
+                "pk",
+                filter=Q(
+                    status=Commitment.Status.COMPLETED, deadline_kind=Commitment.DeadlineKind.DATE
+                ),
+            ),
+        )
+
+    def on_time_by_session(self) -> list[Bar]:
+        rows = self._on_time(
+            self.commitments.annotate(completed_day=completed_on()).values(
+                "session_id",
+                "session__number",
+                "session__council__short_name",
+                "session__start_date",
+            )
+        ).order_by("session__start_date", "session_id")
+        return [
+            Bar(
+                f"{row['session__council__short_name']} · {row['session__number']}",
+                row["on_time"],
+                self._url(session=row["session_id"], status=Commitment.Status.COMPLETED),
+                PALETTE[2],
+                total=row["completed"],
+            )
+            for row in rows
+            if row["completed"]
+        ]
+
+    def on_time_by_agency(self, limit: int = 15) -> list[Bar]:
+        completed_day = Subquery(
+            StatusUpdate.objects.filter(
+                commitment=OuterRef("commitment_id"), to_status=Commitment.Status.COMPLETED
+            )
+            .order_by("-created_at")
+            .annotate(day=TruncDate("created_at"))
+            .values("day")[:1],
+            output_field=DateField(),
+        )
+        done = Q(
+            commitment__status=Commitment.Status.COMPLETED,
+            commitment__deadline_kind=Commitment.DeadlineKind.DATE,
+        )
+        rows = (
+            self._responsible()
+            .annotate(completed_day=completed_day)
+            .values("agency_id", "agency__name", "agency__short_name", "party__code")
+            .annotate(
+                completed=Count("commitment", filter=done, distinct=True),
+                on_time=Count(
+                    "commitment",
+                    filter=done & Q(completed_day__lte=F("commitment__deadline")),
+                    distinct=True,
+                ),
+            )
+            .filter(completed__gt=0)
+            .order_by("-completed", "agency__name")[:limit]
+        )
+        return [
+            Bar(
+                f"{row['agency__short_name'] or row['agency__name']} ({row['party__code']})",
+                row["on_time"],
+                self._url(agency=row["agency_id"], status=Commitment.Status.COMPLETED),
+                PALETTE[2],
+                total=row["completed"],
+            )
+            for row in rows
+        ]
+
+    def trend(self) -> list[dict]:
+        """Per session: adopted, completed, and carried over (kept, extended or replaced
+        by a later session's review)."""
+        carried = (
+            Review.objects.filter(
+                commitment__session=OuterRef("pk"),
+                decision__in=[
+                    Review.Decision.KEEP,
+                    Review.Decision.EXTEND,
+                    Review.Decision.REPLACE,
+                ],
+            )
+            .values("commitment__session")
+            .annotate(n=Count("commitment", distinct=True))
+            .values("n")
+        )
+        sessions = Session.objects.filter(commitments__in=self.commitments.values("pk")).distinct()
+        rows = (
+            Session.objects.filter(pk__in=sessions.values("pk"))
+            .annotate(
+                adopted=Count(
+                    "commitments", filter=Q(commitments__in=self.commitments.values("pk"))
+                ),
+                completed=Count(
+                    "commitments",
+                    filter=Q(
+                        commitments__in=self.commitments.values("pk"),
+                        commitments__status=Commitment.Status.COMPLETED,
+                    ),
+                ),
+                carried=Coalesce(Subquery(carried, output_field=IntegerField()), Value(0)),
+            )
+            .select_related("council")
+            .order_by("start_date", "pk")
+        )
+        return [
+            {
+                "session": row,
+                "label": f"{row.council.short_name} · {row.number}",
+                "adopted": row.adopted,
+                "completed": row.completed,
+                "carried": row.carried,
+                "url": self._url(session=row.pk),
+            }
+            for row in rows
+        ]
+
+
+def axis_max(values) -> int:
+    top = max(values, default=0)
+    return max(top, 1)

@@ -1,0 +1,357 @@
+"""Reporting: aggregates against hand-counted data, exports re-opened cell by cell,
+calendar feeds parsed back, and query counts that do not grow with the data."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from council import reports, services
+from council.models import Commitment, Indicator, Observation, StatusUpdate
+
+from .factories import (
+    AgencyFactory,
+    CommitmentFactory,
+    CouncilFactory,
+    PartyFactory,
+    ResponsibilityFactory,
+    SectorFactory,
+    SessionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 11, 25)
+D = datetime.date
+
+
+def complete(commitment, on: datetime.date):
+    services.commitment_change_status(commitment=commitment, to="completed", by=None)
+    moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(12)))
+    StatusUpdate.objects.filter(commitment=commitment, to_status="completed").update(
+        created_at=moment
+    )
+
+
+@pytest.fixture
+def data():
+    """Hand-counted: 6 commitments in two sessions of one council, one in another council."""
+    kz, kg = PartyFactory(code="KZ"), PartyFactory(code="KG")
+    council = CouncilFactory(parties=[kz, kg])
+    trade, energy = (
+        SectorFactory(code="trade", name="Trade"),
+        SectorFactory(code="energy", name="Energy"),
+    )
+    mti = AgencyFactory(party=kz, name="MTI", short_name="MTI")
+    energy_kg = AgencyFactory(party=kg, name="Energy KG", short_name="Energy KG")
+    s12 = SessionFactory(council=council, number=12, start_date=D(2024, 11, 1))
+    s13 = SessionFactory(council=council, number=13, start_date=D(2025, 11, 1))
+
+    def make(session, sector, deadline, agencies):
+        c = CommitmentFactory(session=session, sector=sector, deadline=deadline)
+        for agency in agencies:
+            ResponsibilityFactory(commitment=c, agency=agency)
+        return c
+
+    a = make(s12, trade, D(2025, 6, 1), [mti])  # completed on time
+    b = make(s12, energy, D(2025, 6, 1), [energy_kg])  # completed late
+    c = make(s12, trade, D(2026, 11, 20), [mti, energy_kg])  # open, 5 days overdue
+    d = make(s13, energy, D(2026, 6, 1), [energy_kg])  # open, 177 days overdue
+    e = make(s13, trade, D(2027, 1, 1), [mti])  # open, not due
+    f = make(s13, energy, D(2027, 1, 1), [mti])  # cancelled
+    complete(a, D(2025, 5, 30))
+    complete(b, D(2025, 7, 15))
+    services.commitment_change_status(commitment=f, to="cancelled", by=None, note="moot")
+    services.review_record_decision(commitment=c, session=s13, decision="keep", by=None)
+    services.review_record_decision(commitment=a, session=s13, decision="completed", by=None)
+    other = CommitmentFactory(deadline=D(2020, 1, 1))  # another council: excluded below
+    report = reports.Report(Commitment.objects.for_council(council), council.pk, TODAY)
+    return {
+        "report": report,
+        "council": council,
+        "s12": s12,
+        "s13": s13,
+        "mti": mti,
+        "energy_kg": energy_kg,
+        "kz": kz,
+        "kg": kg,
+        "other": other,
+        "commitments": [a, b, c, d, e, f],
+    }
+
+
+def values(bars):
+    return {bar.label: bar.value for bar in bars}
+
+
+def test_counts_by_status(data):
+    assert values(data["report"].by_status()) == {
+        "Not started": 3,
+        "In progress": 0,
+        "Completion reported": 0,
+        "Completed": 2,
+        "Cancelled": 1,
+        "Superseded": 0,
+    }
+
+
+def test_open_by_sector_and_party_and_agency(data):
+    by_sector = {bar.label: (bar.value, bar.total) for bar in data["report"].by_sector()}
+    assert by_sector == {"Trade": (2, 3), "Energy": (1, 3)}
+    assert {bar.label: bar.value for bar in data["report"].by_party()} == {
+        "Republic KZ": 2,
+        "Republic KG": 2,
+    }
+    agencies = {bar.label: (bar.value, bar.total) for bar in data["report"].by_agency()}
+    assert agencies == {"MTI (KZ)": (2, 1), "Energy KG (KG)": (2, 2)}  # (open, of which overdue)
+
+
+def test_overdue_ages(data):
+    assert [bar.value for bar in data["report"].overdue_ages()] == [1, 0, 1, 0]
+    assert data["report"].overdue_summary() == {"count": 2, "oldest_days": 177}
+
+
+def test_on_time_rates(data):
+    by_session = {
+        bar.label.split(" · ")[1]: (bar.value, bar.total)
+        for bar in data["report"].on_time_by_session()
+    }
+    assert by_session == {"12": (1, 2)}
+    by_agency = {
+        bar.label: (bar.value, bar.total, bar.rate) for bar in data["report"].on_time_by_agency()
+    }
+    assert by_agency == {"MTI (KZ)": (1, 1, 100.0), "Energy KG (KG)": (0, 1, 0.0)}
+
+
+def test_trend_across_sessions(data):
+    trend = {
+        row["session"].number: (row["adopted"], row["completed"], row["carried"])
+        for row in data["report"].trend()
+    }
+    assert trend == {12: (3, 2, 1), 13: (3, 0, 0)}
+
+
+def test_chart_segments_link_to_the_filtered_list(data):
+    council = data["council"].pk
+    status = {bar.label: bar.url for bar in data["report"].by_status()}
+    assert status["Completed"] == f"/commitments/?council={council}&status=completed"
+    agency = data["report"].by_agency()[0]
+    assert (
+        f"agency={agency.url.split('agency=')[1].split('&')[0]}" in agency.url
+        and "status=open" in agency.url
+    )
+
+
+def test_dashboard_page_and_constant_queries(client, data):
+    manager = UserFactory(is_superuser=True)
+    client.force_login(manager)
+    url = reverse("council:report-dashboard") + f"?council={data['council'].pk}"
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<svg" in body and "Data table" in body and "status=completed" in body
+    for _ in range(500):
+        c = CommitmentFactory(session=data["s13"], deadline=D(2026, 1, 1))
+        ResponsibilityFactory(commitment=c, agency=data["mti"])
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small)
+    assert client.get(reverse("council:report-dashboard") + "?council=999999").status_code == 404
+
+
+# Exports ----------------------------------------------------------------------------------
+
+PAYLOADS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)"]
+
+
+@pytest.fixture
+def exported(client, data):
+    user = UserFactory(is_superuser=True)
+    client.force_login(user)
+    a = data["commitments"][0]
+    Commitment.objects.filter(pk=a.pk).update(title=PAYLOADS[0], text=PAYLOADS[3], clause="+1+1")
+    return client
+
+
+def test_xlsx_export_cell_by_cell(exported, data):
+    response = exported.get(
+        reverse("council:commitment-export", args=["xlsx"]),
+        {"council": data["council"].pk, "ordering": "deadline"},
+    )
+    assert response.status_code == 200 and response.streaming
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("Council", "Session", "Session date", "Clause", "Title")
+    assert len(rows) == 1 + 6  # the other council's commitment is filtered out
+    first = rows[1]
+    assert first[3] == "'+1+1" and first[4] == "'" + PAYLOADS[0] and first[5] == "'" + PAYLOADS[3]
+    assert isinstance(first[2], datetime.datetime) and first[2].date() == D(2024, 11, 1)
+    assert isinstance(first[9], datetime.datetime) and first[9].date() == D(2025, 6, 1)
+    assert first[11] == "Completed" and first[7] == "MTI (KZ)"
+    # No cell of the file starts a formula.
+    for row in rows:
+        for value in row:
+            assert not (isinstance(value, str) and value and value[0] in "=+-@")
+
+
+def test_csv_export_with_the_same_filters(exported, data):
+    response = exported.get(
+        reverse("council:commitment-export", args=["csv"]),
+        {"council": data["council"].pk, "status": "overdue"},
+    )
+    assert response.status_code == 200 and response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "Council" and len(rows) == 1 + 2
+    assert {row[9] for row in rows[1:]} == {"2026-11-20", "2026-06-01"}
+
+
+def test_export_injection_payloads_in_csv(exported, data):
+    text = b"".join(
+        exported.get(
+            reverse("council:commitment-export", args=["csv"]), {"council": data["council"].pk}
+        ).streaming_content
+    ).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    for row in rows:
+        assert not any(cell and cell[0] in "=+-@" for cell in row)
+    assert ["'" + PAYLOADS[0], "'" + PAYLOADS[3]] in [row[4:6] for row in rows]
+
+
+def test_export_refuses_bad_filters_with_400(exported):
+    assert (
+        exported.get(
+            reverse("council:commitment-export", args=["csv"]), {"council": "x"}
+        ).status_code
+        == 400
+    )
+    assert exported.get("/commitments/export.pdf").status_code == 404
+
+
+def test_decisions_export_is_a_word_document(exported, data):
+    from docx import Document
+
+    response = exported.get(reverse("council:session-decisions-export", args=[data["s13"].pk]))
+    document = Document(io.BytesIO(response.content))
+    table = document.tables[0]
+    assert [cell.text for cell in table.rows[0].cells] == [
+        "Clause",
+        "Text",
+        "Responsible",
+        "Deadline",
+    ]
+    assert len(table.rows) == 1 + 3
+
+
+def test_review_export_is_a_word_document(exported, data):
+    from docx import Document
+
+    response = exported.get(reverse("council:session-review-export", args=[data["s13"].pk]))
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert "Kept under monitoring" in text and "Completed, removed from monitoring" in text
+
+
+# Calendar -------------------------------------------------------------------------------
+
+
+def test_calendar_feeds_parse_and_reset(client, data):
+    user = UserFactory(is_superuser=True)
+    token = user.reset_calendar_token()
+    response = client.get(reverse("council:calendar-deadlines", args=[token]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    events = calendar.walk("VEVENT")
+    open_dated = Commitment.objects.open().filter(deadline__isnull=False).count()
+    assert len(events) == open_dated
+    for event in events:
+        start = event.decoded("dtstart")
+        assert type(start) is datetime.date  # all-day
+        assert event.decoded("dtend") - start == datetime.timedelta(days=1)
+        assert event.get("uid").endswith("@council-tracker")
+    feed = client.get(reverse("council:calendar-sessions", args=[token, data["council"].pk]))
+    sessions = Calendar.from_ical(feed.content)
+    assert sessions.walk("VTIMEZONE")[0]["TZID"] == "Asia/Almaty"
+    assert sorted(e.decoded("dtstart") for e in sessions.walk("VEVENT")) == [
+        D(2024, 11, 1),
+        D(2025, 11, 1),
+    ]
+    client.force_login(user)
+    client.post(reverse("council:calendar-reset"))
+    assert client.get(reverse("council:calendar-deadlines", args=[token])).status_code == 404
+
+
+def test_calendar_only_shows_councils_the_user_may_see(client, data):
+    outsider = UserFactory()
+    token = outsider.reset_calendar_token()
+    assert (
+        client.get(
+            reverse("council:calendar-sessions", args=[token, data["council"].pk])
+        ).status_code
+        == 404
+    )
+    assert (
+        len(
+            Calendar.from_ical(
+                client.get(reverse("council:calendar-deadlines", args=[token])).content
+            ).walk("VEVENT")
+        )
+        == 0
+    )
+
+
+# Indicators --------------------------------------------------------------------------------
+
+
+def test_indicator_series_change_and_new_value(client, data):
+    indicator = Indicator.objects.create(
+        council=data["council"], code="trade", name="Trade turnover", unit="USD"
+    )
+    Observation.objects.create(
+        indicator=indicator, period_start=D(2024, 1, 1), period_end=D(2024, 8, 31), value=1000
+    )
+    Observation.objects.create(
+        indicator=indicator,
+        period_start=D(2025, 1, 1),
+        period_end=D(2025, 8, 31),
+        value=1210,
+        change_pct=21,
+    )
+    admin = UserFactory(is_superuser=True)
+    client.force_login(admin)
+    url = reverse("council:indicator-detail", args=[indicator.pk])
+    response = client.get(url)
+    series = response.context["series"]
+    assert series[1]["change"] == pytest.approx(21)  # computed from the two periods
+    assert "<svg" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "period_start": "2025-01-01",
+            "period_end": "2025-08-31",
+            "qualifier": "exact",
+            "value": "5",
+        },
+    )
+    assert response.status_code == 422 and "already recorded" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "period_start": "2026-01-01",
+            "period_end": "2026-08-31",
+            "qualifier": "exact",
+            "value": "1500",
+        },
+    )
+    assert response.status_code == 302 and indicator.observations.count() == 3
