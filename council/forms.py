@@ -24,17 +24,19 @@ from .models import (
 )
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-ALLOWED_UPLOAD_EXTENSIONS = (
-    ".pdf",
-    ".docx",
-    ".xlsx",
-    ".doc",
-    ".xls",
-    ".odt",
-    ".png",
-    ".jpg",
-    ".jpeg",
-)
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
+# What a file of each accepted kind starts with; Office files are ZIPs holding a known part.
+UPLOAD_KINDS: dict[str, tuple[bytes, str | None]] = {
+    ".pdf": (b"%PDF-", None),
+    ".png": (b"\x89PNG\r\n\x1a\n", None),
+    ".jpg": (b"\xff\xd8\xff", None),
+    ".jpeg": (b"\xff\xd8\xff", None),
+    ".docx": (b"PK\x03\x04", "word/document.xml"),
+    ".xlsx": (b"PK\x03\x04", "xl/workbook.xml"),
+    ".odt": (b"PK\x03\x04", "content.xml"),
+    ".doc": (OLE2, None),
+    ".xls": (OLE2, None),
+}
 
 
 class DateInput(forms.DateInput):
@@ -45,13 +47,36 @@ class DateInput(forms.DateInput):
 
 
 def check_upload(upload) -> None:
-    """Refuse files too large or of a kind we do not keep."""
+    """Refuse files too large, of a kind we do not keep, or whose content is not what
+    their name says (an executable renamed .pdf)."""
     if upload is None:
         return
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(_("The file is larger than 20 MB."))
-    if not upload.name.lower().endswith(ALLOWED_UPLOAD_EXTENSIONS):
+    name = upload.name.lower()
+    extension = next((ext for ext in UPLOAD_KINDS if name.endswith(ext)), None)
+    if extension is None:
         raise ValidationError(_("Upload a PDF, Word, Excel or image file."))
+    signature, part = UPLOAD_KINDS[extension]
+    upload.seek(0)
+    head = upload.read(len(signature))
+    upload.seek(0)
+    if head != signature or (part and not _zip_has(upload, part)):
+        raise ValidationError(
+            _("The file's content is not a %(kind)s file.") % {"kind": extension[1:].upper()}
+        )
+
+
+def _zip_has(upload, part: str) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            return part in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+    finally:
+        upload.seek(0)
 
 
 class SessionForm(forms.ModelForm):
