@@ -579,6 +579,8 @@ class Commitment(Sourced):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic locking: an edit saved from a stale form is refused, never silently lost.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = CommitmentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
