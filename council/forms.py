@@ -188,9 +188,13 @@ class CommitmentForm(forms.ModelForm):
         ]
         widgets = {"deadline": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
 
+    # The version the form was loaded at; a save from an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, session: Session, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.session = session
+        self.fields["version"].initial = self.instance.version
         self.fields["agenda_item"].queryset = session.agenda_items.all()
         self.fields["carries_over"].queryset = (
             Commitment.objects.filter(

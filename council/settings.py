@@ -65,6 +65,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # Before the admin, so that its admin classes can show the per-language fields.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -141,6 +143,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 1 if PRODUCTION else 0)
 LOGIN_URL = "login"
@@ -158,9 +161,27 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Internationalisation: the councils work in Russian first; English is the fallback.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("ru", _("Russian")),
+    ("kk", _("Kazakh")),
+    ("ky", _("Kyrgyz")),
+]
 LOCALE_PATHS = [BASE_DIR / "council" / "locale"]
 USE_I18N = True
+# Numbers in the locale's form: 1,400,000 in English, 1 400 000 in Russian. Identifiers
+# and years in templates go through |unlocalize.
+USE_THOUSAND_SEPARATOR = True
+# Reference data (names of parties, agencies, councils, sectors, indicators; positions)
+# is stored once with a column per language (council/translation.py). A missing
+# translation falls back to English; Kazakh and Kyrgyz fall back to Russian first, the
+# working language of the councils' documents that both sides read.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {
+    "default": ("en", "ru", "kk", "ky"),
+    "kk": ("ru", "en", "ky"),
+    "ky": ("ru", "en", "kk"),
+}
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Almaty")
 USE_TZ = True
 

@@ -496,17 +496,57 @@ def _commitment_form(
         data, instance=commitment, council=session.council, prefix="agencies"
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            created = commitment.pk is None
-            commitment = form.save()
-            formset.instance = commitment
-            formset.save()
-        messages.success(request, _("Commitment recorded.") if created else _("Commitment saved."))
-        return redirect(commitment)
+        created = commitment.pk is None
+        conflict = None if created else _edit_conflict(commitment, form.cleaned_data.get("version"))
+        if conflict:
+            form.add_error(None, conflict)
+        else:
+            with transaction.atomic():
+                commitment = form.save()
+                formset.instance = commitment
+                formset.save()
+            messages.success(
+                request, _("Commitment recorded.") if created else _("Commitment saved.")
+            )
+            return redirect(commitment)
+    conflict = form.is_bound and any(
+        e.code == "conflict" for e in form.non_field_errors().as_data()
+    )
     return render(
         request,
         "council/commitment_form.html",
-        {"form": form, "formset": formset, "session": session, "commitment": commitment},
+        {
+            "form": form,
+            "formset": formset,
+            "session": session,
+            "commitment": commitment,
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+def _edit_conflict(commitment: Commitment, version: int | None) -> ValidationError | None:
+    """Claim the next version for this edit, or explain who saved in between.
+
+    The row is bumped with a conditional UPDATE (no history row: the form's save right
+    after records the edit), so of two editors who loaded version N only one can win.
+    """
+    claimed = Commitment.objects.filter(pk=commitment.pk, version=version).update(
+        version=F("version") + 1
+    )
+    if claimed:
+        commitment.version = (version or 0) + 1
+        return None
+    latest = commitment.history.select_related("history_user").first()
+    who = latest.history_user if latest and latest.history_user else _("Someone")
+    return ValidationError(
+        _(
+            "%(user)s saved this commitment while you were editing it. Your changes are not "
+            "saved: reload the page to see theirs, then make your changes again."
+        )
+        % {"user": who},
+        code="conflict",
     )
 
 

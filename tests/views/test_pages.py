@@ -503,3 +503,37 @@ def test_wrong_password_gets_a_message(client, world):
     assert (
         response.status_code == 200 and "correct username and password" in response.content.decode()
     )
+
+
+def test_second_of_two_concurrent_edits_is_refused_not_lost(client, world):
+    """Two people open the same commitment; the first saves; the second is told, and
+    nothing the first saved is overwritten."""
+    client.force_login(world.users["secretariat"])
+    url = reverse("council:commitment-edit", args=[world.commitment_a.pk])
+    form = client.get(url).context["form"]
+    assert form["version"].value() == 1
+
+    def post(title, version):
+        data = commitment_data(world, title=title, version=version, clause="2.1")
+        data.update({"agencies-TOTAL_FORMS": 0, "agencies-INITIAL_FORMS": 0})
+        rows = list(world.commitment_a.responsibilities.all())
+        data["agencies-TOTAL_FORMS"] = data["agencies-INITIAL_FORMS"] = len(rows)
+        for i, r in enumerate(rows):
+            data.update(
+                {
+                    f"agencies-{i}-id": r.pk,
+                    f"agencies-{i}-agency": r.agency_id,
+                    f"agencies-{i}-role": r.role,
+                }
+            )
+        return client.post(url, data)
+
+    first = post("First editor's title", 1)
+    assert first.status_code == 302
+    second = post("Second editor's title", 1)
+    assert second.status_code == 409
+    body = second.content.decode()
+    assert "while you were editing" in body and "Reload the current version" in body
+    world.commitment_a.refresh_from_db()
+    assert world.commitment_a.title == "First editor's title" and world.commitment_a.version == 2
+    assert post("Second editor, after reloading", 2).status_code == 302
