@@ -172,7 +172,7 @@ def council_list(request: HttpRequest) -> HttpResponse:
                 distinct=True,
             ),
         )
-        .order_by("parent_id", "name")
+        .order_by(F("parent_id").asc(nulls_first=True), "name")
     )
     return render(request, "council/council_list.html", {"councils": councils})
 

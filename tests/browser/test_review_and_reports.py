@@ -51,7 +51,9 @@ def login(browser, site, username, password):
 def test_review_of_the_13th_session_decide_and_export(browser, demo_site, tmp_path):
     page = login(browser, demo_site, "secretariat", "secretariat-demo-2026")
     page.get_by_role("link", name="Councils").click()
-    page.get_by_role("link", name="Kazakhstan–Kyrgyzstan Intergovernmental Council").first.click()
+    page.get_by_role(
+        "link", name="Kazakhstan–Kyrgyzstan Intergovernmental Council", exact=True
+    ).click()
     page.get_by_role("link", name="Session 13").click()
     page.get_by_role("link", name="Review of implementation").first.click()
     expect(page.get_by_role("heading", name="Review of implementation")).to_be_visible()

@@ -49,6 +49,13 @@ def worker(people):  # noqa: F811
     ) as started:
         yield started
     point_celery_at(saved["broker_url"], eager=saved["eager"])
+    # The worker's threads are gone but their database sessions may linger; end them so
+    # the test database can be dropped at the end of the run.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 def wait_until_delivered(timeout=60):
