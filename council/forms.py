@@ -300,8 +300,11 @@ class ProtocolForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.session = session
         if not self.instance.pk:
-            self.initial.setdefault("title", f"Protocol of the {session}")
-            self.initial.setdefault("languages", "ru")
+            # A new instance's empty values are already in ``initial``: replace them.
+            self.initial["title"] = self.initial.get("title") or _(
+                "Protocol of the %(session)s"
+            ) % {"session": session}
+            self.initial["languages"] = self.initial.get("languages") or "ru"
 
 
 class SignatoryForm(forms.ModelForm):
