@@ -1,55 +1,16 @@
 """Browser tests of the follow-up loop and the reports, on the demo data set."""
 
-import os
 
 import pytest
-from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from council.demo import load_demo
 from council.models import Review
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API with live_server
-
 pytestmark = [pytest.mark.django_db(transaction=True)]
-CHROMIUM = "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must run the browser tests: install Debian's chromium")
-    pytest.skip("needs Debian's Chromium at /usr/bin/chromium", allow_module_level=True)
 
 
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def demo_site(live_server, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_demo()
-    return live_server
-
-
-def login(browser, site, username, password):
-    context = browser.new_context(accept_downloads=True)
-    page = context.new_page()
-    page.goto(site.url + reverse("login"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-    return page
-
-
-def test_review_of_the_13th_session_decide_and_export(browser, demo_site, tmp_path):
-    page = login(browser, demo_site, "secretariat", "secretariat-demo-2026")
+def test_review_of_the_13th_session_decide_and_export(demo_site, sign_in, tmp_path):
+    page = sign_in("secretariat", "secretariat-demo-2026")
     page.get_by_role("link", name="Councils").click()
     page.get_by_role(
         "link", name="Kazakhstan–Kyrgyzstan Intergovernmental Council", exact=True
@@ -91,8 +52,8 @@ def test_review_of_the_13th_session_decide_and_export(browser, demo_site, tmp_pa
     assert "Exchange of hydrological data" in text and "Deadline extended" in text
 
 
-def test_manager_clicks_a_chart_segment_and_lands_on_the_filtered_list(browser, demo_site):
-    page = login(browser, demo_site, "manager", "manager-demo-2026")
+def test_manager_clicks_a_chart_segment_and_lands_on_the_filtered_list(demo_site, sign_in):
+    page = sign_in("manager", "manager-demo-2026")
     page.get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", name="Reports")).to_be_visible()
     page.locator("svg a[aria-label^='In progress:']").first.click()

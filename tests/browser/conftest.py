@@ -1,0 +1,63 @@
+"""Browser tests drive Debian's Chromium (never a downloaded browser) with Playwright
+against pytest-django's live server."""
+
+import os
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect, sync_playwright
+
+from council.demo import load_demo
+
+# Playwright's sync API runs an event loop in this thread; Django must allow ORM calls here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError("CI must run the browser tests: install Debian's chromium")
+    skip = pytest.mark.skip(reason=f"needs Debian's Chromium at {CHROMIUM}")
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_site(live_server):
+    """The demo data set behind a live server."""
+    load_demo()
+    return live_server
+
+
+@pytest.fixture
+def sign_in(browser, live_server):
+    """Open a fresh browser context and log in; returns the page on the dashboard."""
+    contexts = []
+
+    def login(username: str, password: str):
+        context = browser.new_context(accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(live_server.url + reverse("login"))
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+        return page
+
+    yield login
+    for context in contexts:
+        context.close()
