@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
 import tempfile
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import documents
 from .models import Commitment, Session
 
 CHUNK = 2000
@@ -126,43 +125,15 @@ def xlsx_file(commitments: QuerySet[Commitment], site_url: str):
 
 def decisions_docx(session: Session) -> bytes:
     """The protocol annex: every clause adopted at ``session`` with its agencies and deadline."""
-    from docx import Document
-    from docx.shared import Pt
-
-    document = Document()
-    document.styles["Normal"].font.size = Pt(10)
-    document.add_heading(_("Decisions of the session"), level=1)
-    document.add_paragraph(
-        _("%(council)s, session %(number)s — %(date)s")
-        % {
-            "council": session.council.name,
-            "number": session.number,
-            "date": date_format(session.start_date, "DATE_FORMAT"),
-        }
-    )
+    document = documents.session_document(_("Decisions of the session"), session)
     commitments = session.commitments.for_list().order_by("pk")
-    table = document.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    for cell, title in zip(
-        table.rows[0].cells, [_("Clause"), _("Text"), _("Responsible"), _("Deadline")], strict=True
-    ):
-        cell.text = title
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
+    table = documents.add_table(document, [_("Clause"), _("Text"), _("Responsible"), _("Deadline")])
     for commitment in commitments:
         cells = table.add_row().cells
         cells[0].text = commitment.clause or "—"
         cells[1].text = f"{commitment.title}\n{commitment.text}"
-        cells[2].text = "\n".join(
-            f"{r.agency.name} ({r.get_role_display()})" for r in commitment.responsibilities.all()
-        )
-        cells[3].text = (
-            date_format(commitment.deadline, "SHORT_DATE_FORMAT")
-            if commitment.deadline
-            else str(commitment.get_deadline_kind_display())
-        )
+        cells[2].text = documents.responsible_lines(commitment)
+        cells[3].text = documents.deadline_label(commitment)
     if not commitments:
         document.add_paragraph(_("No commitments recorded for this session."))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return documents.to_bytes(document)

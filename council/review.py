@@ -3,7 +3,6 @@ presents it, and the same content as a Word document for the co-chairs."""
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import documents
 from .models import Commitment, Review, Session, StatusUpdate
 
 BY_SECTOR = "sector"
@@ -94,27 +94,9 @@ def summary(commitments) -> dict[str, int]:
 
 
 def as_docx(session: Session, groups: list[Group], by: str) -> bytes:
-    """The review as a Word document: ministries exchange and edit papers in Word."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm, Pt
-
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, margin, Cm(1.5))
-    document.styles["Normal"].font.size = Pt(10)
-
-    document.add_heading(_("Review of the implementation of earlier commitments"), level=1)
-    document.add_paragraph(
-        _("%(council)s, session %(number)s — %(date)s")
-        % {
-            "council": session.council.name,
-            "number": session.number,
-            "date": date_format(session.start_date, "DATE_FORMAT"),
-        }
+    """The review as a Word document for the co-chairs."""
+    document = documents.session_document(
+        _("Review of the implementation of earlier commitments"), session, landscape=True
     )
     document.add_paragraph(
         _("Prepared on %(date)s.") % {"date": date_format(timezone.localdate(), "DATE_FORMAT")}
@@ -133,12 +115,7 @@ def as_docx(session: Session, groups: list[Group], by: str) -> bytes:
         document.add_heading(
             f"{group.title} — {group.subtitle}" if group.subtitle else group.title, level=2
         )
-        table = document.add_table(rows=1, cols=len(headers))
-        table.style = "Table Grid"
-        for cell, header in zip(table.rows[0].cells, headers, strict=True):
-            cell.text = header
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
+        table = documents.add_table(document, headers)
         for commitment in group.rows:
             number += 1
             cells = table.add_row().cells
@@ -148,11 +125,8 @@ def as_docx(session: Session, groups: list[Group], by: str) -> bytes:
                 "clause": commitment.clause or "—",
             }
             cells[2].text = f"{commitment.title}\n{commitment.text}"
-            cells[3].text = "\n".join(
-                f"{r.agency.name} ({r.get_role_display()})"
-                for r in commitment.responsibilities.all()
-            )
-            cells[4].text = deadline_label(commitment)
+            cells[3].text = documents.responsible_lines(commitment)
+            cells[4].text = documents.deadline_label(commitment)
             status = commitment.get_status_display()
             if commitment.overdue:
                 status += " — " + _("overdue")
@@ -162,15 +136,7 @@ def as_docx(session: Session, groups: list[Group], by: str) -> bytes:
             cells[6].text = decision_label(commitment.decision)
     if number == 0:
         document.add_paragraph(_("No commitment of earlier sessions is under monitoring."))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def deadline_label(commitment: Commitment) -> str:
-    if commitment.deadline:
-        return date_format(commitment.deadline, "SHORT_DATE_FORMAT")
-    return str(commitment.get_deadline_kind_display())
+    return documents.to_bytes(document)
 
 
 def decision_label(decision: Review | None) -> str:
