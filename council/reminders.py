@@ -401,7 +401,11 @@ def scan(today: datetime.date | None = None, *, dispatch=None) -> dict[str, int]
     """
     created = record_due(today)
     dispatch = dispatch or deliver
-    ids = pending_ids()
-    for reminder_id in ids:
-        dispatch(reminder_id)
-    return {"created": created, "dispatched": len(ids)}
+    dispatched = 0
+    for reminder_id in pending_ids():
+        # A dispatcher answers False when it cannot go on (the broker is down): the rest
+        # stay pending for the next scan instead of each waiting out its own timeout.
+        if dispatch(reminder_id) is False:
+            break
+        dispatched += 1
+    return {"created": created, "dispatched": dispatched}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
 from . import reminders
 
@@ -26,8 +27,13 @@ def reminder_deliver(reminder_id: int) -> str:
     return reminders.deliver(reminder_id)
 
 
-def _enqueue_delivery(reminder_id: int) -> None:
+def _enqueue_delivery(reminder_id: int) -> bool:
     try:
-        reminder_deliver.delay(reminder_id)
+        # Unsent by the next scan, a delivery is enqueued again; the stale copy expires.
+        reminder_deliver.apply_async(
+            (reminder_id,), expires=settings.CELERY_BEAT_SCHEDULE["reminders-scan"]["schedule"]
+        )
     except Exception:  # broker unreachable: the row stays pending for the next scan
-        logger.exception("could not enqueue reminder %s", reminder_id)
+        logger.exception("could not enqueue reminder %s; the next scan retries", reminder_id)
+        return False
+    return True

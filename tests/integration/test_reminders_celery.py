@@ -58,10 +58,15 @@ def worker(people):  # noqa: F811
         )
 
 
-def wait_until_delivered(timeout=60):
+def wait_until_delivered(expected=1, timeout=60):
+    """Until at least ``expected`` reminders are recorded and none is pending."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not Reminder.objects.filter(status=Reminder.Status.PENDING).exists():
+        recorded = Reminder.objects.count()
+        if (
+            recorded >= expected
+            and not Reminder.objects.filter(status=Reminder.Status.PENDING).exists()
+        ):
             time.sleep(0.5)  # let any duplicate task in flight finish too
             return
         time.sleep(0.2)
@@ -80,7 +85,7 @@ def test_duplicate_scans_through_the_worker_send_each_reminder_once(people, work
     ]
     for _ in range(3):  # overlapping beats
         tasks.reminders_scan.delay()
-    wait_until_delivered()
+    wait_until_delivered(expected=3)
     focal = Reminder.objects.filter(recipient=people["focal"])
     assert focal.count() == 3
     assert set(focal.values_list("commitment_id", flat=True)) == {c.pk for c in due}
