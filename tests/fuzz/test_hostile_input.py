@@ -275,4 +275,3 @@ def test_malformed_ids_in_urls(secretariat_client, ident):
     ):
         response = secretariat_client.get(f"/{path}/{ident}/")
         assert response.status_code in ALLOWED
-
