@@ -18,7 +18,9 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# The translations (council/locale/*/LC_MESSAGES/django.po) are compiled here, never committed.
 install: $(BIN)/.installed
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput

@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -70,14 +71,14 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(TranslationAdmin):
     list_display = ("name", "short_name", "code", "order")
     list_editable = ("order",)
     search_fields = ("name", "short_name", "code")
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(TranslationAdmin):
     list_display = ("name", "short_name", "party", "kind", "parent", "is_active")
     list_filter = ("party", "kind", "is_active")
     list_select_related = ("party", "parent__party")
@@ -86,7 +87,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(TranslationAdmin):
     list_display = ("name", "position", "party", "agency")
     list_filter = ("party",)
     list_select_related = ("party", "agency__party")
@@ -95,21 +96,21 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(TranslationAdmin):
     list_display = ("name", "code", "order", "is_active")
     list_editable = ("order", "is_active")
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
 
 
-class CoChairInline(admin.TabularInline):
+class CoChairInline(TranslationTabularInline):
     model = CoChair
     extra = 0
     autocomplete_fields = ("party", "person")
 
 
 @admin.register(Council)
-class CouncilAdmin(admin.ModelAdmin):
+class CouncilAdmin(TranslationAdmin):
     list_display = ("name", "short_name", "kind", "parent", "session_count", "is_active")
     list_filter = ("kind", "is_active", "parties")
     list_select_related = ("parent",)
@@ -127,7 +128,7 @@ class CouncilAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoChair)
-class CoChairAdmin(admin.ModelAdmin):
+class CoChairAdmin(TranslationAdmin):
     list_display = ("person", "council", "party", "position", "start_date", "end_date")
     list_filter = ("council", "party")
     list_select_related = ("person", "council", "party")
@@ -135,7 +136,7 @@ class CoChairAdmin(admin.ModelAdmin):
     autocomplete_fields = ("council", "party", "person")
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(TranslationTabularInline):
     model = Participant
     extra = 0
     autocomplete_fields = ("person", "party", "agency")
@@ -190,7 +191,7 @@ class SessionAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(TranslationAdmin):
     list_display = ("person", "position", "role", "party", "session")
     list_filter = ("role", "party", "session__council")
     list_select_related = ("person", "party", "session__council")
@@ -423,7 +424,7 @@ class ReviewAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(TranslationTabularInline):
     model = Signatory
     extra = 0
     autocomplete_fields = ("person", "party")
@@ -474,7 +475,7 @@ class ProtocolAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Signatory)
-class SignatoryAdmin(admin.ModelAdmin):
+class SignatoryAdmin(TranslationAdmin):
     list_display = ("person", "position", "party", "protocol")
     list_select_related = ("person", "party", "protocol")
     search_fields = ("person__name", "position")
@@ -519,7 +520,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(TranslationAdmin):
     list_display = ("name", "council", "unit", "sector")
     list_filter = ("council", "unit", "sector")
     list_select_related = ("council", "sector")

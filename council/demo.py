@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import reminders, roles, services
 from .models import (
@@ -48,6 +48,7 @@ from .models import (
 )
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 _RELATIVE = re.compile(r"^today([+-]\d+)$")
 
 ROLE_GROUPS = {
@@ -63,6 +64,17 @@ def parse_date(value: str, today: datetime.date) -> datetime.date:
     if match:
         return today + datetime.timedelta(days=int(match.group(1)))
     return datetime.date.fromisoformat(value)
+
+
+def translated(item: dict[str, Any], field: str, default: str | None = None) -> dict[str, str]:
+    """``field`` with its translations: the file gives the English value as ``name`` and
+    the others as ``name_ru``, ``name_kk``…; a language it does not give falls back."""
+    value = item[field] if default is None else item.get(field, default)
+    values = {field: value, f"{field}_en": value}
+    for code in LANGUAGE_CODES:
+        if f"{field}_{code}" in item:
+            values[f"{field}_{code}"] = item[f"{field}_{code}"]
+    return values
 
 
 def specimen_pdf(text: str) -> bytes:
@@ -130,26 +142,26 @@ class DemoLoader:
         for item in self.data["parties"]:
             self.parties[item["code"]] = Party.objects.create(
                 code=item["code"],
-                name=item["name"],
-                short_name=item["short_name"],
+                **translated(item, "name"),
+                **translated(item, "short_name"),
                 order=item["order"],
             )
         for item in self.data["sectors"]:
             self.sectors[item["code"]] = Sector.objects.create(
-                code=item["code"], name=item["name"], order=item["order"]
+                code=item["code"], **translated(item, "name"), order=item["order"]
             )
         for item in self.data["agencies"]:
             self.agencies[item["key"]] = Agency.objects.create(
                 party=self.parties[item["party"]],
                 parent=self.agencies.get(item.get("parent", "")),
-                name=item["name"],
-                short_name=item.get("short_name", ""),
+                **translated(item, "name"),
+                **translated(item, "short_name", ""),
                 kind=item["kind"],
             )
         for item in self.data["people"]:
             self.people[item["key"]] = Person.objects.create(
                 name=item["name"],
-                position=item["position"],
+                **translated(item, "position"),
                 party=self.parties[item["party"]],
                 agency=self.agencies.get(item.get("agency", "")),
                 **self.sourced(item),
@@ -201,11 +213,11 @@ class DemoLoader:
 
     def load_council(self, item: dict[str, Any]) -> None:
         council = Council.objects.create(
-            name=item["name"],
-            short_name=item["short_name"],
+            **translated(item, "name"),
+            **translated(item, "short_name"),
             kind=item["kind"],
             parent=self.councils.get(item.get("parent", "")),
-            description=item.get("description", ""),
+            **translated(item, "description", ""),
         )
         council.parties.set(self.parties[code] for code in item["parties"])
         council.secretariat_agencies.set(self.agencies[key] for key in item["secretariat"])
@@ -219,7 +231,7 @@ class DemoLoader:
                 council=council,
                 party=self.parties[co_chair["party"]],
                 person=self.people[co_chair["person"]],
-                position=co_chair["position"],
+                **translated(co_chair, "position"),
             )
         self.councils[item["key"]] = council
 
@@ -244,7 +256,7 @@ class DemoLoader:
                 party=person.party,
                 agency=person.agency,
                 role=participant["role"],
-                position=participant["position"],
+                **translated(participant, "position"),
                 order=order,
             )
         for agenda in item.get("agenda", []):
@@ -370,7 +382,7 @@ class DemoLoader:
                 protocol=protocol,
                 person=person,
                 party=person.party,
-                position=signatory["position"],
+                **translated(signatory, "position"),
                 order=order,
             )
         for upload in item["files"]:
@@ -390,10 +402,10 @@ class DemoLoader:
         indicator = Indicator.objects.create(
             council=self.councils[item["council"]],
             code=item["code"],
-            name=item["name"],
+            **translated(item, "name"),
             unit=item["unit"],
             sector=self.sectors.get(item.get("sector", "")),
-            description=item.get("description", ""),
+            **translated(item, "description", ""),
         )
         for observation in item["observations"]:
             Observation.objects.create(
@@ -425,7 +437,8 @@ def load_demo(path: Path = DEMO_FILE, today: datetime.date | None = None) -> Dem
     """Load the demo data into an empty database, in one transaction."""
     data = json.loads(path.read_text(encoding="utf-8"))
     loader = DemoLoader(data=data, today=today or timezone.localdate())
-    with transaction.atomic():
+    # The file's plain values are English, whatever language is active.
+    with transaction.atomic(), translation.override("en"):
         loader.load()
     # What is due today goes out now (to the console in the demo), so the
     # notification pages and the reminder log have something to show.

@@ -42,6 +42,30 @@ class Sourced(models.Model):
         abstract = True
 
 
+class Withdrawable(models.Model):
+    """A record that is never deleted from the staff app: it is withdrawn, with who, when
+    and why, and stays readable (struck through) where it was."""
+
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
 class User(AbstractUser):
     """A person who signs in: secretariat staff, an agency's focal point, a manager, an admin."""
 
@@ -731,7 +755,7 @@ class Responsibility(models.Model):
             self.party_id = self.agency.party_id
 
 
-class StatusUpdate(models.Model):
+class StatusUpdate(Withdrawable):
     """A progress report on a commitment, with or without a change of status."""
 
     commitment = models.ForeignKey(
@@ -981,7 +1005,7 @@ class ProtocolFileKind(models.TextChoices):
     ANNEX = "annex", _("Annex")
 
 
-class ProtocolFile(models.Model):
+class ProtocolFile(Withdrawable):
     """An uploaded file of a protocol: the signed scan or the text, per language."""
 
     Kind = ProtocolFileKind

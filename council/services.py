@@ -8,9 +8,19 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Agency, Attachment, Commitment, Review, Session, StatusUpdate, User
+from .models import (
+    Agency,
+    Attachment,
+    Commitment,
+    Review,
+    Session,
+    StatusUpdate,
+    User,
+    Withdrawable,
+)
 
 
 class InvalidTransition(ValidationError):
@@ -198,3 +208,16 @@ def review_record_decision(
             replacement._change_reason = reason
             replacement.save(update_fields=["carries_over", "updated_at"])
     return review
+
+
+def record_withdraw(*, record: Withdrawable, by: User, reason: str) -> None:
+    """Withdraw a progress report or an uploaded file: kept, marked, never deleted."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why it is withdrawn.")})
+    if record.is_withdrawn:
+        raise ValidationError(_("It was already withdrawn."))
+    record.withdrawn_at = timezone.now()
+    record.withdrawn_by = by
+    record.withdrawal_reason = reason
+    record.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])

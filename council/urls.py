@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from . import views
+from . import i18n_views, views
 
 council_patterns = [
     path("", views.dashboard, name="dashboard"),
@@ -35,6 +35,12 @@ council_patterns = [
     ),
     path("protocol-files/<int:pk>/", views.protocol_file_download, name="protocol-file-download"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path("updates/<int:pk>/withdraw/", views.status_update_withdraw, name="status-update-withdraw"),
+    path(
+        "protocol-files/<int:pk>/withdraw/",
+        views.protocol_file_withdraw,
+        name="protocol-file-withdraw",
+    ),
     path("sessions/<int:pk>/review/", views.session_review, name="session-review"),
     path(
         "sessions/<int:pk>/review/print/", views.session_review_print, name="session-review-print"
@@ -89,6 +95,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("i18n/setlang/", i18n_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

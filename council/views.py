@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import calendars, charts, exports, forms, reports, review, services
 from .filters import CommitmentFilter
+from .history import history_rows
 from .models import (
     AgendaItem,
     Attachment,
@@ -51,6 +52,7 @@ from .policies import policy_for
 from .querysets import local_today
 
 PAGE_SIZE = 25
+UPDATES_SHOWN = 50
 
 
 def _partial(request: HttpRequest, template: str, partial: str) -> str:
@@ -272,6 +274,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(session__number__lt=session.number)
             .count(),
             "participant_form": forms.ParticipantForm(session=session),
+            "history": history_rows(session.history.all()),
             "agenda_form": forms.AgendaItemForm(session=session),
         }
     )
@@ -383,6 +386,13 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
 def _commitment_context(request: HttpRequest, commitment: Commitment, form=None) -> dict:
     policy = policy_for(request)
     moves = policy.allowed_status_moves(commitment)
+    updates = (
+        commitment.updates.select_related(
+            "author", "agency__party", "session__council", "withdrawn_by"
+        )
+        .prefetch_related("attachments")
+        .order_by("-created_at", "-pk")
+    )
     can_report = policy.can_report_progress(commitment)
     if form is None and (can_report or moves):
         form = forms.StatusUpdateForm(moves=moves)
@@ -392,9 +402,10 @@ def _commitment_context(request: HttpRequest, commitment: Commitment, form=None)
         "can_edit": policy.can_edit_commitment(commitment),
         "can_report": can_report,
         "update_form": form,
-        "updates": commitment.updates.select_related("author", "agency__party", "session__council")
-        .prefetch_related("attachments")
-        .order_by("-created_at", "-pk"),
+        # The newest reports; a long history is opened in full on request (?all=1).
+        "updates": updates if request.GET.get("all") == "1" else updates[:UPDATES_SHOWN],
+        "updates_count": commitment.updates.count(),
+        "updates_shown": UPDATES_SHOWN,
     }
 
 
@@ -408,9 +419,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "session__council", "replacement", "decided_by"
             ),
             "carried_over_by": commitment.carried_over_by.select_related("session__council"),
-            "history": commitment.history.select_related("history_user").order_by(
-                "-history_date", "-history_id"
-            )[:50],
+            "history": history_rows(commitment.history.all(), limit=50),
         }
     )
     return render(request, "council/commitment_detail.html", context)
@@ -581,9 +590,10 @@ def protocol_detail(
         "protocol": protocol,
         "can_edit": policy.can_edit_session(session),
         "signatories": protocol.signatories.select_related("person", "party"),
-        "files": protocol.files.select_related("uploaded_by"),
+        "files": protocol.files.select_related("uploaded_by", "withdrawn_by"),
         "clauses": session.commitments.for_list().order_by("pk"),
         "file_form": forms.ProtocolFileForm(protocol=protocol),
+        "history": history_rows(protocol.history.all()),
     }
     template = "council/protocol_print.html" if print_view else "council/protocol_detail.html"
     return render(request, template, context)
@@ -634,7 +644,7 @@ def protocol_file_upload(request: HttpRequest, session_pk: int) -> HttpResponse:
         "protocol": protocol,
         "can_edit": True,
         "signatories": protocol.signatories.select_related("person", "party"),
-        "files": protocol.files.select_related("uploaded_by"),
+        "files": protocol.files.select_related("uploaded_by", "withdrawn_by"),
         "clauses": session.commitments.for_list().order_by("pk"),
         "file_form": form,
     }
@@ -1040,3 +1050,43 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
     request.user.reset_calendar_token()
     messages.success(request, _("New calendar links are ready; the old ones no longer work."))
     return redirect(reverse("council:profile") + "#calendar")
+
+
+# Withdrawals: nothing recorded is deleted from the staff app ------------------------------
+
+
+@require_POST
+def status_update_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    update = get_object_or_404(StatusUpdate.objects.select_related("commitment"), pk=pk)
+    commitment = _get_commitment(request, update.commitment_id)
+    policy = policy_for(request)
+    if update.author_id != request.user.pk and not policy.can_edit_commitment(commitment):
+        raise PermissionDenied(
+            _("Only its author or the council's secretariat may withdraw a report.")
+        )
+    try:
+        services.record_withdraw(
+            record=update, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The report is withdrawn; it stays in the record, struck through.")
+        )
+    return redirect(reverse("council:commitment-detail", args=[commitment.pk]) + "#updates")
+
+
+@require_POST
+def protocol_file_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = get_object_or_404(ProtocolFile.objects.select_related("protocol"), pk=pk)
+    session = _get_session(request, upload.protocol.session_id, edit=True)
+    try:
+        services.record_withdraw(
+            record=upload, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is withdrawn.") % {"name": upload.original_name})
+    return redirect("council:protocol-detail", session_pk=session.pk)

@@ -537,3 +537,42 @@ def test_second_of_two_concurrent_edits_is_refused_not_lost(client, world):
     world.commitment_a.refresh_from_db()
     assert world.commitment_a.title == "First editor's title" and world.commitment_a.version == 2
     assert post("Second editor, after reloading", 2).status_code == 302
+
+
+def test_a_progress_report_is_withdrawn_with_a_reason_never_deleted(client, world):
+    update = world.commitment_a.updates.get()
+    client.force_login(world.users["focal_b"])  # neither its author nor the secretariat
+    url = reverse("council:status-update-withdraw", args=[update.pk])
+    assert client.post(url, {"reason": "wrong"}).status_code == 403
+    client.force_login(world.users["secretariat"])
+    response = client.post(url, {"reason": " "}, follow=True)
+    assert "Say why" in response.content.decode()
+    response = client.post(url, {"reason": "Reported on the wrong commitment."}, follow=True)
+    update.refresh_from_db()
+    assert update.is_withdrawn and update.withdrawn_by == world.users["secretariat"]
+    page = response.content.decode()
+    assert "Reported on the wrong commitment." in page and "text-decoration-line-through" in page
+    assert StatusUpdate.objects.filter(pk=update.pk).exists()
+
+
+def test_a_protocol_file_is_withdrawn_not_deleted(client, world):
+    client.force_login(world.users["focal_a"])
+    url = reverse("council:protocol-file-withdraw", args=[world.protocol_file.pk])
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    client.force_login(world.users["secretariat"])
+    client.post(url, {"reason": "Unsigned draft uploaded by mistake."})
+    world.protocol_file.refresh_from_db()
+    assert world.protocol_file.is_withdrawn
+    page = client.get(reverse("council:protocol-detail", args=[world.session.pk])).content.decode()
+    assert "Unsigned draft uploaded by mistake." in page
+
+
+def test_history_shows_who_when_and_before_after(client, world):
+    client.force_login(world.users["secretariat"])
+    session = world.session
+    session.city = "Bishkek"
+    session._change_reason = "Venue moved"
+    session.save()
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert "Change history" in page and "Venue moved" in page
+    assert "<del>Astana</del>" in page and "<ins>Bishkek</ins>" in page

@@ -125,6 +125,17 @@ def matrix(w):
             ALL,
         ),
         "calendar-reset": ("post", reverse("council:calendar-reset"), dict.fromkeys(ALL, 302)),
+        "status-update-withdraw": (
+            "post",
+            reverse("council:status-update-withdraw", args=[w.attachment.update_id]),
+            SEE
+            | {"admin": 302, "secretariat": 302, "focal_a": 403, "focal_b": 403, "manager": 403},
+        ),
+        "protocol-file-withdraw": (
+            "post",
+            reverse("council:protocol-file-withdraw", args=[w.protocol_file.pk]),
+            EDIT | {"admin": 302, "secretariat": 302},
+        ),
         "attachment-download": (
             "get",
             reverse("council:attachment-download", args=[w.attachment.pk]),
@@ -139,6 +150,8 @@ POST_DATA = {
     "protocol-file-create": {},
     "session-review-decide": {"decision": "keep"},
     "reminder-mute": {"mute": "1"},
+    "status-update-withdraw": {"reason": "Recorded twice."},
+    "protocol-file-withdraw": {"reason": "Wrong file."},
 }
 
 
