@@ -1,7 +1,12 @@
 """Browser tests drive Debian's Chromium (never a downloaded browser) with Playwright
-against pytest-django's live server."""
+against pytest-django's live server.
+
+Every test under ``tests/browser/`` carries the ``browser`` marker, so
+``pytest -m "not browser"`` runs the rest of the suite without a browser.
+"""
 
 import os
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -9,22 +14,37 @@ from playwright.sync_api import expect, sync_playwright
 
 from council.demo import load_demo
 
-# Playwright's sync API runs an event loop in this thread; Django must allow ORM calls here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Playwright's sync API runs an event loop in this thread; Django must allow ORM calls here
+# (the test's own queries, and the live server's, while the page is driven).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+BROWSER_DIR = Path(__file__).resolve().parent
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "browser: drives Debian's Chromium with Playwright against the live server"
+    )
+
+
+def _in_browser_dir(item) -> bool:
+    return BROWSER_DIR in Path(item.path).resolve().parents
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if _in_browser_dir(item)]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
     if os.path.exists(CHROMIUM):
         return
     if os.environ.get("CI"):
         raise pytest.UsageError("CI must run the browser tests: install Debian's chromium")
     skip = pytest.mark.skip(reason=f"needs Debian's Chromium at {CHROMIUM}")
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(skip)
+    for item in browser_items:
+        item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,5 @@
 """Browser tests of the follow-up loop and the reports, on the demo data set."""
 
-
 import pytest
 from playwright.sync_api import expect
 
