@@ -262,6 +262,10 @@ ResponsibilityFormSet = forms.inlineformset_factory(
     formset=BaseResponsibilityFormSet,
     extra=2,
     can_delete=True,
+    # A forged TOTAL_FORMS must not make the server build thousands of forms.
+    max_num=30,
+    absolute_max=30,
+    validate_max=True,
 )
 
 
@@ -337,7 +341,15 @@ class BaseSignatoryFormSet(forms.BaseInlineFormSet):
 
 
 SignatoryFormSet = forms.inlineformset_factory(
-    Protocol, Signatory, form=SignatoryForm, formset=BaseSignatoryFormSet, extra=2, can_delete=False
+    Protocol,
+    Signatory,
+    form=SignatoryForm,
+    formset=BaseSignatoryFormSet,
+    extra=2,
+    can_delete=False,
+    max_num=30,
+    absolute_max=30,
+    validate_max=True,
 )
 
 
