@@ -51,7 +51,7 @@ def test_local_defaults_need_no_services():
     assert settings_value("s.CELERY_TASK_ALWAYS_EAGER") == "True"
     assert settings_value("s.MAILERS['default']['BACKEND']").endswith("console.EmailBackend")
     assert settings_value("s.TIME_ZONE, s.USE_TZ") == "Asia/Almaty True"
-    assert settings_value("[code for code, _ in s.LANGUAGES]") == "['en', 'ru']"
+    assert settings_value("[code for code, _ in s.LANGUAGES]") == "['en', 'ru', 'kk', 'ky']"
 
 
 def test_production_reads_services_from_the_environment():
