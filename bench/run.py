@@ -382,7 +382,12 @@ def time_sql(text: str, *, runs: int = RUNS, warmup: int = WARMUP) -> dict:
         for _ in range(max(0, warmup - 1)):
             once(cursor)
         times = [once(cursor)[0] for _ in range(max(1, runs))]
-    return {"median_ms": statistics.median(times) * 1000, "rows": rows, "runs": len(times)}
+    return {
+        "median_ms": statistics.median(times) * 1000,
+        "min_ms": min(times) * 1000,
+        "rows": rows,
+        "runs": len(times),
+    }
 
 
 def explain(text: str, params=None) -> str:
@@ -512,7 +517,12 @@ def time_scan(today: datetime.date, *, runs: int) -> dict:
         started = time.perf_counter()
         due = scan_consume(today)["due"]
         times.append(time.perf_counter() - started)
-    return {"median_ms": statistics.median(times) * 1000, "runs": len(times), "due": due}
+    return {
+        "median_ms": statistics.median(times) * 1000,
+        "min_ms": min(times) * 1000,
+        "runs": len(times),
+        "due": due,
+    }
 
 
 def measure_size(
@@ -699,14 +709,14 @@ def _mib(value) -> str:
     return "—" if value is None else f"{value / 2**20:.1f}"
 
 
-def value_of(result: dict, key: str) -> float | None:
-    """The median (ms) of one row of the table for one size."""
+def value_of(result: dict, key: str, stat: str = "median_ms") -> float | None:
+    """The median (or ``min_ms``: the best run) of one row of the table for one size."""
     if key in result["pages"]:
-        return result["pages"][key]["median_ms"]
+        return result["pages"][key].get(stat)
     if key in result["sql"]:
-        return result["sql"][key]["median_ms"]
+        return result["sql"][key].get(stat)
     if key == "scan":
-        return result["scan"]["median_ms"]
+        return result["scan"].get(stat)
     return None
 
 
@@ -851,7 +861,19 @@ def report_markdown(results: dict[int, dict], machine: dict, command: str = "") 
         line = f"| {label} | " + " | ".join(_ms(v) for v in values) + " |"
         line += f" {growth:.1f} |" if growth else " — |"
         out.append(line)
-    out += ["", "## Ratios", "", head, rule]
+    out += [
+        "",
+        "## Server time, best run (ms)",
+        "",
+        "The fastest of the same runs: less sensitive to other load on the machine.",
+        "",
+        head,
+        rule,
+    ]
+    for key, label in ROWS:
+        values = [value_of(results[n], key, "min_ms") for n in sizes]
+        out.append(f"| {label} | " + " | ".join(_ms(v) for v in values) + " |")
+    out += ["", "## Ratios (medians)", "", head, rule]
     for _key, label, a, b in RATIOS:
         values = [ratio(value_of(results[n], a), value_of(results[n], b)) for n in sizes]
         out.append(
@@ -945,7 +967,21 @@ def report_markdown(results: dict[int, dict], machine: dict, command: str = "") 
     return "\n".join(out)
 
 
+LEFT_PANEL = {
+    "list_first",
+    "list_deep",
+    "list_last",
+    "list_partial",
+    "admin_first",
+    "admin_deep",
+    "sql_first",
+    "sql_deep",
+    "sql_count",
+}
+
+
 def plot(results: dict[int, dict], path: Path) -> bool:
+    """Median time against N, log–log: the list next to admin and SQL; the other pages."""
     try:
         import matplotlib
 
@@ -955,24 +991,34 @@ def plot(results: dict[int, dict], path: Path) -> bool:
         print("matplotlib is not installed: no plot (.venv/bin/pip install matplotlib)")
         return False
     sizes = sorted(results)
-    figure, axes = plt.subplots(figsize=(10, 6.5))
+    figure, (left, right) = plt.subplots(1, 2, figsize=(15, 6.5), sharey=True)
+    colours = plt.get_cmap("tab10").colors
+    used = {"left": 0, "right": 0}
     for key, label in ROWS:
         values = [value_of(results[n], key) for n in sizes]
         if any(v is None for v in values):
             continue
+        side = "left" if key in LEFT_PANEL else "right"
+        axes = left if side == "left" else right
+        colour = colours[used[side] % len(colours)]
+        used[side] += 1
         style = "--" if key.startswith("admin") else (":" if key.startswith("sql") else "-")
-        axes.plot(sizes, values, style, marker="o", label=label)
-    axes.set_xscale("log")
-    axes.set_yscale("log")
-    axes.set_xlabel("commitments (N)")
-    axes.set_ylabel("median server time (ms)")
-    axes.set_title("Council Tracker: time against N")
-    axes.axhline(200, color="grey", linewidth=0.8)
-    axes.grid(True, which="both", alpha=0.3)
-    axes.legend(fontsize=8, loc="upper left")
+        axes.plot(sizes, values, style, marker="o", color=colour, label=label)
+    for axes, title in (
+        (left, "Commitment list: ours, admin, bare SQL"),
+        (right, "Other pages, export, reminder scan"),
+    ):
+        axes.set_xscale("log")
+        axes.set_yscale("log")
+        axes.set_xlabel("commitments (N)")
+        axes.set_title(title)
+        axes.axhline(200, color="grey", linewidth=0.8)
+        axes.grid(True, which="both", alpha=0.3)
+        axes.legend(fontsize=8, loc="upper left")
+    left.set_ylabel("median server time (ms); grey line: 200 ms")
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=120)
+    figure.savefig(path, dpi=110)
     plt.close(figure)
     return True
 
@@ -1009,6 +1055,11 @@ def main(argv: list[str] | None = None) -> int:
         help="Drop and create the bench database first (e.g. after migrations were rewritten).",
     )
     parser.add_argument("--output", help="Markdown report (default bench/RESULTS.md).")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="Measure nothing: write the report and the plot again from bench/out/results.json.",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--payload", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1019,41 +1070,48 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     sizes = [1_000] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",")]
-    output = (
-        Path(args.output)
-        if args.output
-        else (OUT_DIR / "RESULTS-quick.md" if args.quick else BENCH_DIR / "RESULTS.md")
-    )
-    ensure_database(args.database_url, recreate=args.recreate_database)
-    configure(args.database_url)
-    migrate()
-    from council.models import Commitment
-
-    results_path = OUT_DIR / "results.json"
-    results: dict[int, dict] = {}
-    if args.merge and results_path.exists():
-        stored = json.loads(results_path.read_text())
-        results = {int(n): r for n, r in stored.get("results", {}).items()}
-    for n in sizes:
-        print(f"\n== N = {n:,}", flush=True)
-        build = not (args.reuse_data and Commitment.objects.count() == n)
-        results[n] = measure_size(
-            n,
-            runs=args.runs,
-            warmup=args.warmup,
-            build=build,
-            database_url=args.database_url,
-            plans_dir=OUT_DIR / "plans",
-        )
-        OUT_DIR.mkdir(parents=True, exist_ok=True)
-        results_path.write_text(
-            json.dumps({"results": results}, indent=1, default=str), encoding="utf-8"
-        )
-    machine = describe_machine()
+    default_output = OUT_DIR / "RESULTS-quick.md" if args.quick else BENCH_DIR / "RESULTS.md"
+    output = Path(args.output) if args.output else default_output
     command = ".venv/bin/python bench/run.py " + " ".join(
         argv if argv is not None else sys.argv[1:]
     )
-    text = report_markdown(results, machine, command=command.strip())
+    results_path = OUT_DIR / "results.json"
+    stored = json.loads(results_path.read_text()) if results_path.exists() else {}
+    results: dict[int, dict] = {}
+    if args.merge or args.report_only:
+        results = {int(n): r for n, r in stored.get("results", {}).items()}
+    if args.report_only:
+        if not results:
+            raise SystemExit(f"Nothing to report: {results_path} holds no results.")
+        text = report_markdown(results, stored["machine"], command=stored.get("command", ""))
+    else:
+        ensure_database(args.database_url, recreate=args.recreate_database)
+        configure(args.database_url)
+        migrate()
+        from council.models import Commitment
+
+        machine = describe_machine()
+        for n in sizes:
+            print(f"\n== N = {n:,}", flush=True)
+            build = not (args.reuse_data and Commitment.objects.count() == n)
+            results[n] = measure_size(
+                n,
+                runs=args.runs,
+                warmup=args.warmup,
+                build=build,
+                database_url=args.database_url,
+                plans_dir=OUT_DIR / "plans",
+            )
+            OUT_DIR.mkdir(parents=True, exist_ok=True)
+            results_path.write_text(
+                json.dumps(
+                    {"command": command.strip(), "machine": machine, "results": results},
+                    indent=1,
+                    default=str,
+                ),
+                encoding="utf-8",
+            )
+        text = report_markdown(results, machine, command=command.strip())
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     plot(results, OUT_DIR / "plot.png")
