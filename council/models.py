@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -413,6 +414,16 @@ class Session(Sourced):
             "number": self.number,
         }
 
+    def save(self, *args, **kwargs):
+        moved = (
+            self.pk is not None
+            and Session.objects.filter(pk=self.pk).exclude(council_id=self.council_id).exists()
+        )
+        super().save(*args, **kwargs)
+        if moved:  # rare (admin only): each commitment's copy of the council follows, with history
+            for commitment in self.commitments.all():
+                commitment.save(update_fields=["council"])
+
     def get_absolute_url(self) -> str:
         return reverse("council:session-detail", args=[self.pk])
 
@@ -518,6 +529,12 @@ class CommitmentDeadlineKind(models.TextChoices):
     ONGOING = "ongoing", _("Ongoing")
 
 
+# The deadline as lists sort it: commitments "by the next session" or "ongoing" have no
+# date and come after every dated one (the same on PostgreSQL and SQLite, and comparable
+# in a keyset condition, which NULL is not).
+DEADLINE_KEY = Coalesce(F("deadline"), Value(datetime.date.max))
+
+
 class Commitment(Sourced):
     """A decision or instruction adopted at a session: who must do what, by when."""
 
@@ -558,6 +575,15 @@ class Commitment(Sourced):
 
     session = models.ForeignKey(
         Session, verbose_name=_("adopted at"), on_delete=models.PROTECT, related_name="commitments"
+    )
+    # The session's council, copied on save: lists filter by council and sort by deadline,
+    # and one composite index can only serve both when the council is on this table.
+    council = models.ForeignKey(
+        Council,
+        verbose_name=_("council"),
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        editable=False,
     )
     clause = models.CharField(
         _("protocol clause"), max_length=20, blank=True, help_text=_("For example 3.1")
@@ -643,14 +669,41 @@ class Commitment(Sourced):
             ),
             models.Index(fields=["session", "status"], name="commitment_session_status_idx"),
             models.Index(fields=["sector", "status"], name="commitment_sector_status_idx"),
+            # The commitment list: a council (and a status), sorted by deadline, paged by
+            # keyset on (deadline, id) with "no date" last, as the list shows it.
+            models.Index(
+                "council", "status", DEADLINE_KEY, "id", name="commitment_cncl_status_dl_idx"
+            ),
+            models.Index("council", DEADLINE_KEY, "id", name="commitment_council_dl_idx"),
         ]
 
     def __str__(self) -> str:
         prefix = f"{self.clause} " if self.clause else ""
         return f"{prefix}{self.title}"
 
+    def save(self, *args, **kwargs):
+        self._copy_council()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "session" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "council"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("council:commitment-detail", args=[self.pk])
+
+    def clean_fields(self, exclude=None) -> None:
+        self._copy_council()
+        super().clean_fields(exclude=exclude)
+
+    def _copy_council(self) -> None:
+        if not self.session_id:
+            return
+        if Commitment.session.is_cached(self) and self.session.pk == self.session_id:
+            self.council_id = self.session.council_id
+        else:
+            self.council_id = (
+                Session.objects.filter(pk=self.session_id).values_list("council_id", flat=True)
+            ).first()
 
     @property
     def is_open(self) -> bool:

@@ -798,6 +798,7 @@ def _commitments(cursor, plan: Plan) -> None:
             "THEN b.prev_start + floor(pg_temp.rnd(b.cid, 9) * b.prev_cnt)::bigint END"
         ),
         "session_id": "b.session_id",
+        "council_id": "b.council_id",
         "version": "1",
     }
     _insert_select(cursor, Commitment, values, rows)
