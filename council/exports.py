@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import csv
 import datetime
-import tempfile
+import itertools
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import documents
-from .models import Commitment, Session
+from . import documents, xlsx
+from .models import Agency, Commitment, Council, Responsibility, Sector, Session
 
 CHUNK = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -51,29 +52,85 @@ def headers() -> list[str]:
 
 
 def rows(commitments: QuerySet[Commitment], site_url: str) -> Iterator[list]:
-    """One list per commitment, in the order of ``headers()``; dates stay dates."""
+    """One list per commitment, in the order of ``headers()``; dates stay dates.
+
+    Reads plain values, not model instances, and names from small lookups loaded once
+    (councils, sectors, agencies): per chunk of ``CHUNK`` commitments one query for their
+    responsible agencies, so the number of queries grows with chunks, not rows.
+    """
     today = timezone.localdate()
-    for commitment in commitments.iterator(chunk_size=CHUNK):
-        leads, co = [], []
-        for r in commitment.responsibilities.all():
-            (leads if r.role == r.Role.LEAD else co).append(str(r.agency))
-        yield [
-            commitment.session.council.short_name,
-            commitment.session.number,
-            commitment.session.start_date,
-            commitment.clause,
-            commitment.title,
-            commitment.text,
-            commitment.sector.name if commitment.sector else "",
-            "; ".join(leads),
-            "; ".join(co),
-            commitment.deadline,
-            str(commitment.get_deadline_kind_display()),
-            str(commitment.get_status_display()),
-            _("yes") if commitment.is_overdue(today) else _("no"),
-            _("yes") if commitment.is_monitored else _("no"),
-            site_url.rstrip("/") + commitment.get_absolute_url(),
-        ]
+    councils = {council.pk: council.short_name for council in Council.objects.all()}
+    sectors = {sector.pk: sector.name for sector in Sector.objects.all()}
+    agencies = {agency.pk: str(agency) for agency in Agency.objects.select_related("party")}
+    statuses = {value: str(label) for value, label in Commitment.Status.choices}
+    kinds = {value: str(label) for value, label in Commitment.DeadlineKind.choices}
+    yes, no = _("yes"), _("no")
+    marker = 987654321
+    url_start, url_end = reverse("council:commitment-detail", args=[marker]).split(str(marker))
+    url_start = site_url.rstrip("/") + url_start
+    values = (
+        commitments.select_related(None)
+        .prefetch_related(None)
+        .with_overdue_flag(today)
+        .values_list(
+            "pk",
+            "session__council_id",
+            "session__number",
+            "session__start_date",
+            "clause",
+            "title",
+            "text",
+            "sector_id",
+            "deadline",
+            "deadline_kind",
+            "status",
+            "overdue",
+            "is_monitored",
+        )
+    )
+    for chunk in itertools.batched(values.iterator(chunk_size=CHUNK), CHUNK):
+        leads: dict[int, list[str]] = {}
+        co: dict[int, list[str]] = {}
+        responsibilities = (
+            Responsibility.objects.filter(commitment_id__in=[row[0] for row in chunk])
+            .order_by("commitment_id", "party__order", "role", "agency__name")
+            .values_list("commitment_id", "agency_id", "role")
+        )
+        for commitment_id, agency_id, role in responsibilities:
+            by_role = leads if role == Responsibility.Role.LEAD else co
+            by_role.setdefault(commitment_id, []).append(agencies[agency_id])
+        for (
+            pk,
+            council_id,
+            number,
+            start_date,
+            clause,
+            title,
+            text,
+            sector_id,
+            deadline,
+            deadline_kind,
+            status,
+            overdue,
+            is_monitored,
+        ) in chunk:
+            yield [
+                councils[council_id],
+                number,
+                start_date,
+                clause,
+                title,
+                text,
+                sectors[sector_id] if sector_id else "",
+                "; ".join(leads.get(pk, ())),
+                "; ".join(co.get(pk, ())),
+                deadline,
+                kinds[deadline_kind],
+                statuses[status],
+                yes if overdue else no,
+                yes if is_monitored else no,
+                f"{url_start}{pk}{url_end}",
+            ]
 
 
 class _Echo:
@@ -95,32 +152,12 @@ def csv_stream(commitments: QuerySet[Commitment], site_url: str) -> Iterator[str
 
 
 def xlsx_file(commitments: QuerySet[Commitment], site_url: str):
-    """Write the workbook in openpyxl's write-only mode to a temporary file, then stream it."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Commitments")[:31])
-    sheet.freeze_panes = "A2"
-    header_cells = []
-    for title in headers():
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows(commitments, site_url):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=neutralise(value))
-            if isinstance(value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        sheet.append(cells)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 -- the response streams and closes it
-    workbook.save(spool)
-    spool.seek(0)
-    return spool
+    """The workbook in a temporary file, to stream; see ``xlsx`` for why not openpyxl."""
+    return xlsx.write(
+        headers(),
+        ([neutralise(value) for value in row] for row in rows(commitments, site_url)),
+        sheet_name=_("Commitments"),
+    )
 
 
 def decisions_docx(session: Session) -> bytes:

@@ -675,6 +675,13 @@ class Commitment(Sourced):
                 "council", "status", DEADLINE_KEY, "id", name="commitment_cncl_status_dl_idx"
             ),
             models.Index("council", DEADLINE_KEY, "id", name="commitment_council_dl_idx"),
+            # The dashboard's open / overdue / due-soon counts: every column they read is
+            # here, so PostgreSQL counts from this small index without visiting the table.
+            models.Index(
+                fields=["council", "deadline", "deadline_kind"],
+                name="commitment_open_council_dl_idx",
+                condition=Q(status__in=["not_started", "in_progress", "completion_reported"]),
+            ),
         ]
 
     def __str__(self) -> str:

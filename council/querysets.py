@@ -57,6 +57,24 @@ class CommitmentQuerySet(models.QuerySet):
             deadline__lte=today + datetime.timedelta(days=days),
         )
 
+    def deadline_counts(self, today: datetime.date | None = None, days: int = 30) -> dict[str, int]:
+        """Open, overdue and due-within-``days`` counts in one query (runs it).
+
+        Counts ``*`` and ``deadline``, not ``id``: every column read here is in
+        ``commitment_open_council_dl_idx``, so PostgreSQL counts from that index alone.
+        """
+        today = today or local_today()
+        dated = Q(deadline_kind=self.model.DeadlineKind.DATE)
+        return self.open().aggregate(
+            open=models.Count("*"),
+            overdue=models.Count("deadline", filter=dated & Q(deadline__lt=today)),
+            due_soon=models.Count(
+                "deadline",
+                filter=dated
+                & Q(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)),
+            ),
+        )
+
     def for_agency(self, agency) -> CommitmentQuerySet:
         """Commitments where ``agency`` is lead or co-executor."""
         return self.filter(responsibilities__agency=agency).distinct()

@@ -53,6 +53,7 @@ from .querysets import local_today
 
 PAGE_SIZE = 25
 UPDATES_SHOWN = 50
+DUE_SOON_DAYS = 30
 
 
 def _partial(request: HttpRequest, template: str, partial: str) -> str:
@@ -124,23 +125,33 @@ def profile(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     policy = policy_for(request)
     today = local_today()
-    visible = _visible_commitments(request).for_list().with_overdue_flag(today)
+    visible = _visible_commitments(request)
     if policy.is_focal_point and policy.agency_ids:
-        mine = visible.filter(responsibilities__agency__in=policy.agency_ids).distinct()
+        # A semi-join, not a join: no duplicates to remove, so the counts need no DISTINCT.
+        mine = visible.filter(
+            pk__in=Responsibility.objects.filter(agency__in=policy.agency_ids).values(
+                "commitment_id"
+            )
+        )
     elif policy.staff_council_ids:
-        mine = visible.filter(session__council__in=policy.staff_council_ids)
+        mine = visible.filter(council__in=policy.staff_council_ids)
     else:
         mine = visible
-    mine_open = mine.open()
+    counts = mine.deadline_counts(today, DUE_SOON_DAYS)
+    mine_open = mine.open().for_list().with_overdue_flag(today)
     context = {
         "today": today,
         "my_open": mine_open.order_by(F("deadline").asc(nulls_last=True), "pk")[:10],
-        "my_open_count": mine_open.count(),
+        "my_open_count": counts["open"],
         "overdue": mine_open.overdue(today).order_by("deadline")[:10],
-        "overdue_count": mine_open.overdue(today).count(),
-        "due_soon": mine_open.due_within(30, today).order_by("deadline")[:10],
+        "overdue_count": counts["overdue"],
+        "due_soon": mine_open.due_within(DUE_SOON_DAYS, today).order_by("deadline")[:10],
+        "due_soon_count": counts["due_soon"],
         "awaiting_review": (
-            visible.filter(status=Commitment.Status.COMPLETION_REPORTED).order_by("pk")[:10]
+            visible.for_list()
+            .with_overdue_flag(today)
+            .filter(status=Commitment.Status.COMPLETION_REPORTED)
+            .order_by("pk")[:10]
             if policy.is_manager
             else []
         ),

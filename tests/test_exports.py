@@ -1,0 +1,130 @@
+"""The commitment list exports: streamed, the same columns, dates as dates, nothing a
+spreadsheet would run, and a query count that grows with chunks of rows, not rows."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.db import connection
+from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from council import exports
+from council.models import Commitment, Responsibility
+
+from .factories import (
+    AgencyFactory,
+    CommitmentFactory,
+    CouncilFactory,
+    PartyFactory,
+    ResponsibilityFactory,
+    SessionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def council_data(db):
+    kz, kg = PartyFactory(code="KZ", order=1), PartyFactory(code="KG", order=2)
+    council = CouncilFactory(parties=[kz, kg], short_name="KZ-KG")
+    session = SessionFactory(council=council, number=13, start_date=datetime.date(2025, 11, 14))
+    lead_kz = AgencyFactory(party=kz, short_name="MTI")
+    lead_kg = AgencyFactory(party=kg, short_name="MoE")
+    co = AgencyFactory(party=kz, short_name="Customs")
+    first = CommitmentFactory(
+        session=session,
+        clause="=1+1",
+        title="@SUM(A1)\x0bwith a vertical tab",
+        text="-2+3 <b>&</b>",
+        deadline=datetime.date(2026, 6, 1),
+    )
+    ResponsibilityFactory(commitment=first, agency=lead_kg, party=kg)
+    ResponsibilityFactory(commitment=first, agency=lead_kz, party=kz)
+    ResponsibilityFactory(commitment=first, agency=co, party=kz, role="co_executor")
+    CommitmentFactory(session=session, deadline_kind=Commitment.DeadlineKind.ONGOING, deadline=None)
+    return {"council": council, "session": session, "first": first}
+
+
+def _get(client, fmt, **params):
+    client.force_login(UserFactory(is_superuser=True))
+    return client.get(reverse("council:commitment-export", args=[fmt]), params)
+
+
+def _sheet_rows(response):
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return workbook, list(workbook.active.iter_rows(values_only=True))
+
+
+def test_xlsx_streams_the_same_columns_with_dates_as_dates(client, council_data):
+    response = _get(client, "xlsx", council=council_data["council"].pk, ordering="deadline")
+    assert isinstance(response, StreamingHttpResponse) and response.status_code == 200
+    workbook, rows = _sheet_rows(response)
+    assert list(rows[0]) == exports.headers() and len(rows) == 3
+    first = next(row for row in rows[1:] if row[3] == "'=1+1")
+    assert first[0] == "KZ-KG" and first[1] == 13
+    assert first[2] == datetime.datetime(2025, 11, 14)  # a date cell, read back as datetime
+    assert first[9] == datetime.datetime(2026, 6, 1)
+    assert workbook.active.cell(2, 3).number_format == "yyyy-mm-dd"
+    # Leads in party order, co-executors apart.
+    assert first[7] == "MTI (KZ); MoE (KG)" and first[8] == "Customs (KZ)"
+    assert first[11] == "Not started" and first[12] == "yes" and first[13] == "yes"  # overdue
+    assert first[14].endswith(f"/commitments/{council_data['first'].pk}/")
+    # Neutralised, the control character dropped, markup kept as text.
+    assert first[3] == "'=1+1" and first[4] == "'@SUM(A1)with a vertical tab"
+    assert first[5] == "'-2+3 <b>&</b>"
+    ongoing = next(row for row in rows[1:] if row is not first)
+    assert ongoing[9] is None and ongoing[10] == "Ongoing"
+    assert workbook.active.freeze_panes == "A2"
+    assert workbook.active.cell(1, 1).font.b
+
+
+def test_xlsx_is_a_valid_package(client, council_data):
+    data = b"".join(_get(client, "xlsx").streaming_content)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        assert {"[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"} <= set(
+            archive.namelist()
+        )
+
+
+def test_csv_has_the_same_columns_and_values(client, council_data):
+    import csv
+
+    response = _get(client, "csv", council=council_data["council"].pk, ordering="deadline")
+    assert isinstance(response, StreamingHttpResponse)
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == exports.headers()
+    first = next(row for row in rows[1:] if row[3] == "'=1+1")
+    assert first[2] == "2025-11-14" and first[9] == "2026-06-01"
+    assert first[7] == "MTI (KZ); MoE (KG)"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_export_queries_do_not_grow_with_rows(client, council_data, fmt, monkeypatch):
+    monkeypatch.setattr(exports, "CHUNK", 50)
+    client.force_login(UserFactory(is_superuser=True))
+    url = reverse("council:commitment-export", args=[fmt])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            b"".join(client.get(url).streaming_content)
+        return len(captured)
+
+    few = queries()
+    session = council_data["session"]
+    for _ in range(40):  # still one chunk
+        ResponsibilityFactory(commitment=CommitmentFactory(session=session))
+    assert queries() == few
+    assert Responsibility.objects.count() > 40
+
+
+def test_export_memory_is_held_per_chunk(council_data, monkeypatch):
+    """Rows come from a server-side iterator in chunks; the writer never holds them all."""
+    monkeypatch.setattr(exports, "CHUNK", 1)
+    rows = exports.rows(Commitment.objects.order_by("pk"), "https://example.org")
+    assert len(list(rows)) == 2

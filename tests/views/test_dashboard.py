@@ -1,0 +1,101 @@
+"""The dashboard's figures against counts made independently, and its query count."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from council.models import Commitment
+
+from ..factories import CommitmentFactory, ResponsibilityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _spread(world, n):
+    """Commitments of focal_a's agency: ``2n`` overdue, ``2n`` due soon, ``2n`` later,
+    ``n`` undated, ``n`` past their date of which the last is completed (counts nowhere)."""
+    today = timezone.localdate()
+    agency = world.users["focal_a"].agency
+    made = []
+    for offset in [-400, -1] * n + [0, 30] * n + [31, 200] * n:
+        made.append(
+            CommitmentFactory(session=world.session, deadline=today + datetime.timedelta(offset))
+        )
+    for _ in range(n):
+        made.append(
+            CommitmentFactory(
+                session=world.session, deadline_kind=Commitment.DeadlineKind.ONGOING, deadline=None
+            )
+        )
+        made.append(
+            CommitmentFactory(session=world.session, deadline=today - datetime.timedelta(5))
+        )
+    Commitment.objects.filter(pk=made[-1].pk).update(status=Commitment.Status.COMPLETED)
+    for commitment in made:
+        ResponsibilityFactory(commitment=commitment, agency=agency)
+
+
+def _expected(queryset):
+    today = timezone.localdate()
+    open_ = [c for c in queryset if c.is_open]
+    return {
+        "open": len(open_),
+        "overdue": sum(c.is_overdue(today) for c in open_),
+        "due_soon": sum(
+            c.deadline is not None and today <= c.deadline <= today + datetime.timedelta(30)
+            for c in open_
+        ),
+    }
+
+
+@pytest.mark.parametrize("persona", ["manager", "focal_a", "secretariat", "focal_uz"])
+def test_dashboard_counts_equal_counts_made_in_python(client, world, persona):
+    _spread(world, 6)  # more than the 10 rows each list shows
+    user = world.users[persona]
+    client.force_login(user)
+    context = client.get(reverse("council:dashboard")).context
+    everything = list(Commitment.objects.all())
+    if persona == "focal_a":
+        mine = [c for c in everything if c.responsibilities.filter(agency=user.agency)]
+    elif persona == "secretariat":
+        mine = [c for c in everything if c.session.council_id == world.council.pk]
+    elif persona == "focal_uz":
+        mine = []
+    else:
+        mine = everything
+    expected = _expected(mine)
+    assert {
+        "open": context["my_open_count"],
+        "overdue": context["overdue_count"],
+        "due_soon": context["due_soon_count"],
+    } == expected
+    if persona != "focal_uz":
+        assert expected["due_soon"] > 10  # the card counts them all, not the 10 listed
+        assert len(context["due_soon"]) == 10
+
+
+def test_due_soon_card_shows_the_full_count(client, world):
+    _spread(world, 6)
+    client.force_login(world.users["focal_a"])
+    page = client.get(reverse("council:dashboard")).content.decode()
+    assert '<div class="display-6">12</div>' in page  # 6 due today + 6 in 30 days
+
+
+def test_dashboard_query_count_does_not_grow_with_commitments(client, world):
+    client.force_login(world.users["manager"])
+    url = reverse("council:dashboard")
+    _spread(world, 1)  # every list has rows (an empty list skips its prefetch query)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _spread(world, 8)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    # session, user, groups; one query for the three counts; reminders badge; the four
+    # lists of commitments with their responsibilities; next sessions; recent updates.
+    assert len(many) == len(few)
+    assert sum("COUNT(" in q["sql"] and "council_commitment" in q["sql"] for q in many) == 1
