@@ -668,6 +668,13 @@ class Commitment(Sourced):
                 condition=Q(status__in=["not_started", "in_progress", "completion_reported"]),
             ),
             models.Index(fields=["session", "status"], name="commitment_session_status_idx"),
+            # The implementation review: the monitored commitments of a council's earlier
+            # sessions (a few percent of all) without reading the rest.
+            models.Index(
+                fields=["session"],
+                name="commitment_monitored_sess_idx",
+                condition=Q(is_monitored=True),
+            ),
             models.Index(fields=["sector", "status"], name="commitment_sector_status_idx"),
             # The commitment list: a council (and a status), sorted by deadline, paged by
             # keyset on (deadline, id) with "no date" last, as the list shows it.
