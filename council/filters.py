@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, Commitment, Party, Responsibility, Sector, Session
 from .policies import policy_for
 from .querysets import local_today
+from .widgets import QuickSelect
 
 OVERDUE = "overdue"
 OPEN = "open"
@@ -28,11 +30,31 @@ def _sessions(request):
     )
 
 
+def _session_choices(request) -> list[tuple[int, str]]:
+    if request is None:
+        return []
+    councils = {c.pk: str(c) for c in policy_for(request).councils()}
+    rows = (
+        Session.objects.filter(council__in=list(councils))
+        .order_by("council__short_name", "-number")
+        .values_list("pk", "council_id", "number")
+    )
+    label = gettext("%(council)s, session %(number)s")
+    return [(pk, label % {"council": councils[c], "number": n}) for pk, c, n in rows]
+
+
+def _agency_choices() -> list[tuple[int, str]]:
+    rows = Agency.objects.order_by("party__order", "name").values_list(
+        "pk", "short_name", "name", "party__code"
+    )
+    return [(pk, f"{short or name} ({code})") for pk, short, name, code in rows]
+
+
 class CommitmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     council = django_filters.ModelChoiceFilter(
         label=_("Council"),
-        field_name="session__council",
+        field_name="council",
         queryset=_councils,
         empty_label=_("Any council"),
     )
@@ -87,6 +109,32 @@ class CommitmentFilter(django_filters.FilterSet):
         model = Commitment
         fields: list[str] = []
 
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "choices_written", False):
+            # Choices as plain (id, label) pairs: hundreds of sessions and agencies built
+            # as model instances cost more than the rest of the page. The fields still
+            # validate against their querysets.
+            form.fields["session"].choices = [
+                ("", form.fields["session"].empty_label),
+                *_session_choices(self.request),
+            ]
+            form.fields["agency"].choices = [
+                ("", form.fields["agency"].empty_label),
+                *_agency_choices(),
+            ]
+            form.choices_written = True
+        return form
+
+    def ordering_name(self) -> str:
+        """The chosen sort (``deadline``, ``-title``…), or "" for the default; the view
+        pages by it (the OrderingFilter's own ORDER BY is replaced there)."""
+        chosen = (
+            self.form.cleaned_data.get("ordering") if self.is_bound and self.is_valid() else None
+        )
+        return chosen[0] if chosen else ""
+
     def filter_text(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -109,3 +157,9 @@ class CommitmentFilter(django_filters.FilterSet):
         if value == OPEN:
             return queryset.open()
         return queryset.filter(status=value)
+
+
+# Hundreds of sessions and agencies: options written without a template include each.
+for _filter in CommitmentFilter.base_filters.values():
+    if isinstance(_filter, django_filters.ChoiceFilter | django_filters.ModelChoiceFilter):
+        _filter.extra.setdefault("widget", QuickSelect)

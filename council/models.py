@@ -417,12 +417,14 @@ class Session(Sourced):
     def save(self, *args, **kwargs):
         moved = (
             self.pk is not None
-            and Session.objects.filter(pk=self.pk).exclude(council_id=self.council_id).exists()
+            and Session.objects.filter(pk=self.pk)
+            .exclude(council_id=self.council_id, start_date=self.start_date)
+            .exists()
         )
         super().save(*args, **kwargs)
-        if moved:  # rare (admin only): each commitment's copy of the council follows, with history
+        if moved:  # rare: each commitment's copy of the council and date follows, with history
             for commitment in self.commitments.all():
-                commitment.save(update_fields=["council"])
+                commitment.save(update_fields=["council", "adopted_on"])
 
     def get_absolute_url(self) -> str:
         return reverse("council:session-detail", args=[self.pk])
@@ -585,6 +587,8 @@ class Commitment(Sourced):
         related_name="commitments",
         editable=False,
     )
+    # The session's first day, copied for the same reason: "newest first" sorts by it.
+    adopted_on = models.DateField(_("adopted on"), editable=False)
     clause = models.CharField(
         _("protocol clause"), max_length=20, blank=True, help_text=_("For example 3.1")
     )
@@ -682,6 +686,17 @@ class Commitment(Sourced):
                 "council", "status", DEADLINE_KEY, "id", name="commitment_cncl_status_dl_idx"
             ),
             models.Index("council", DEADLINE_KEY, "id", name="commitment_council_dl_idx"),
+            # The list's default: newest session first, each session in clause order.
+            models.Index(
+                F("adopted_on").desc(), F("session").desc(), "id", name="commitment_adopted_idx"
+            ),
+            models.Index(
+                "council",
+                F("adopted_on").desc(),
+                F("session").desc(),
+                "id",
+                name="commitment_cncl_adopted_idx",
+            ),
             # The dashboard's open / overdue / due-soon counts: every column they read is
             # here, so PostgreSQL counts from this small index without visiting the table.
             models.Index(
@@ -699,7 +714,7 @@ class Commitment(Sourced):
         self._copy_council()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "session" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "council"}
+            kwargs["update_fields"] = {*update_fields, "council", "adopted_on"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -714,10 +729,11 @@ class Commitment(Sourced):
             return
         if Commitment.session.is_cached(self) and self.session.pk == self.session_id:
             self.council_id = self.session.council_id
+            self.adopted_on = self.session.start_date
         else:
-            self.council_id = (
-                Session.objects.filter(pk=self.session_id).values_list("council_id", flat=True)
-            ).first()
+            self.council_id, self.adopted_on = (
+                Session.objects.filter(pk=self.session_id).values_list("council_id", "start_date")
+            ).first() or (None, None)
 
     @property
     def is_open(self) -> bool:

@@ -80,7 +80,7 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(responsibilities__agency=agency).distinct()
 
     def for_council(self, council) -> CommitmentQuerySet:
-        return self.filter(session__council=council)
+        return self.filter(council=council)
 
     def with_overdue_flag(self, today: datetime.date | None = None) -> CommitmentQuerySet:
         """Annotate ``overdue`` (bool) so lists can sort and badge without Python loops."""

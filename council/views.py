@@ -6,6 +6,9 @@ whole page, so every htmx endpoint also works without JavaScript.
 
 from __future__ import annotations
 
+import datetime
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -31,6 +34,8 @@ from . import calendars, charts, exports, forms, reports, review, services
 from .filters import CommitmentFilter
 from .history import history_rows
 from .models import (
+    DEADLINE_KEY,
+    Agency,
     AgendaItem,
     Attachment,
     CoChair,
@@ -48,12 +53,31 @@ from .models import (
     StatusUpdate,
     User,
 )
+from .paging import Key, Ordering, keyset_page
 from .policies import policy_for
 from .querysets import local_today
 
 PAGE_SIZE = 25
 UPDATES_SHOWN = 50
 DUE_SOON_DAYS = 30
+# The list counts matching commitments up to this many ("more than 1000"): an exact
+# count of a million rows would cost more than the page itself.
+LIST_COUNT_CAP = 1_000
+_DATE, _ID = Key("adopted_on", datetime.date), Key("session_id")
+_DEADLINE = Key("deadline_key", datetime.date)
+# Every sort of the commitment list, by its ``ordering`` parameter; the id ends each key.
+LIST_ORDERINGS = {
+    # Adoption, newest session first; within a session in clause (record) order.
+    "": Ordering((_DATE, _ID, Key("pk")), (True, True, False)),
+    "session": Ordering((_DATE, _ID, Key("pk")), (False, False, False)),
+    "-session": Ordering((_DATE, _ID, Key("pk")), (True, True, True)),
+    "deadline": Ordering((_DEADLINE, Key("pk")), (False, False), (("deadline_key", DEADLINE_KEY),)),
+    "-deadline": Ordering((_DEADLINE, Key("pk")), (True, True), (("deadline_key", DEADLINE_KEY),)),
+    "status": Ordering((Key("status", str), Key("pk")), (False, False)),
+    "-status": Ordering((Key("status", str), Key("pk")), (True, True)),
+    "title": Ordering((Key("title", str), Key("pk")), (False, False)),
+    "-title": Ordering((Key("title", str), Key("pk")), (True, True)),
+}
 
 
 def _partial(request: HttpRequest, template: str, partial: str) -> str:
@@ -61,7 +85,10 @@ def _partial(request: HttpRequest, template: str, partial: str) -> str:
 
 
 def _visible_commitments(request: HttpRequest):
-    return Commitment.objects.filter(session__council__in=policy_for(request).council_ids())
+    policy = policy_for(request)
+    if policy.is_manager:  # sees every council: no filter for the planner to work around
+        return Commitment.objects.all()
+    return Commitment.objects.filter(council__in=policy.council_ids())
 
 
 def _get_session(request: HttpRequest, pk: int, *, edit: bool = False) -> Session:
@@ -379,17 +406,26 @@ def agenda_item_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def commitment_list(request: HttpRequest) -> HttpResponse:
-    queryset = _visible_commitments(request).for_list().with_overdue_flag()
+    queryset = _visible_commitments(request)
     commitment_filter = CommitmentFilter(request.GET or None, queryset=queryset, request=request)
     if commitment_filter.is_bound and not commitment_filter.is_valid():
         rows = queryset.none()
     else:
         rows = commitment_filter.qs
-    if not request.GET.get("ordering"):
-        rows = rows.order_by("-session__start_date", "session_id", "pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    ordering_name = commitment_filter.ordering_name()
+    page = keyset_page(
+        rows.for_list().with_overdue_flag(),
+        LIST_ORDERINGS[ordering_name],
+        ordering_name=ordering_name,
+        size=PAGE_SIZE,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        last=request.GET.get("last") == "1",
+        count_cap=LIST_COUNT_CAP,
+    )
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before", "last"):
+        query.pop(name, None)
     context = {"filter": commitment_filter, "page": page, "query": query.urlencode()}
     return render(request, _partial(request, "council/commitment_list.html", "results"), context)
 

@@ -13,6 +13,7 @@ def test_a_new_commitment_takes_the_council_of_its_session():
     session = SessionFactory()
     commitment = CommitmentFactory(session=session)
     assert commitment.council_id == session.council_id
+    assert commitment.adopted_on == session.start_date
     reloaded = Commitment.objects.get(pk=commitment.pk)  # without the session cached
     reloaded.council_id = None
     reloaded.save()
@@ -24,10 +25,12 @@ def test_moving_a_session_to_another_council_moves_its_commitments_with_history(
     commitments = CommitmentFactory.create_batch(2, session=session)
     elsewhere = CouncilFactory()
     session.council = elsewhere
+    session.start_date = session.start_date.replace(year=2001)
     session.save()
     for commitment in commitments:
         commitment.refresh_from_db()
         assert commitment.council_id == elsewhere.pk
+        assert commitment.adopted_on == session.start_date
         assert commitment.history.first().council_id == elsewhere.pk
 
 

@@ -139,20 +139,102 @@ def test_filters(client, world):
     assert listed(client, council=world.council.pk, session=world.session.pk) == {a.pk, b.pk}
 
 
-def test_list_sorts_counts_and_paginates(client, world):
+def _walk(client, params, direction="after"):
+    """Every page of the list, following the Next (or, from the end, Previous) links."""
+    url = reverse("council:commitment-list")
+    response = client.get(url, {**params, **({"last": "1"} if direction == "before" else {})})
+    pages = [response.context["page"]]
+    while True:
+        page = pages[-1]
+        cursor = page.next_cursor if direction == "after" else page.previous_cursor
+        if not cursor:
+            break
+        response = client.get(url, {**params, direction: cursor})
+        assert response.status_code == 200
+        pages.append(response.context["page"])
+    if direction == "before":
+        pages.reverse()
+    return pages
+
+
+def _expected(ordering):
+    """The list's order, computed independently: undated deadlines last, ties by id."""
+    rows = list(Commitment.objects.select_related("session"))
+    key, descending = ordering.lstrip("-"), ordering.startswith("-")
+    sort_keys = {
+        "deadline": lambda c: (c.deadline or datetime.date.max, c.pk),
+        "title": lambda c: (c.title, c.pk),
+        "status": lambda c: (c.status, c.pk),
+        "session": lambda c: (c.session.start_date, c.session_id, c.pk),
+        "": lambda c: (-c.session.start_date.toordinal(), -c.session_id, c.pk),
+    }
+    return [c.pk for c in sorted(rows, key=sort_keys[key], reverse=descending)]
+
+
+@pytest.mark.parametrize(
+    "ordering",
+    ["deadline", "-deadline", "title", "-title", "status", "-status", "session", "-session", ""],
+)
+def test_list_pages_by_keyset_in_every_order(client, world, ordering):
+    """Following Next from the first page, or Previous from the last, lists every
+    commitment once, in the chosen order, ties and undated deadlines included."""
     client.force_login(world.users["manager"])
     grow(world, 30)
-    response = client.get(reverse("council:commitment-list"), {"ordering": "-deadline", "page": 2})
-    page = response.context["page"]
-    assert page.paginator.count == 33 and page.number == 2 and len(page.object_list) == 8
+    later = CommitmentFactory(session__council=world.council, title="Same title")
+    CommitmentFactory(
+        session=later.session, title="Same title", deadline=None, deadline_kind="ongoing"
+    )
+    CommitmentFactory(session=later.session, title="Same title", deadline=later.deadline)
+    expected = _expected(ordering)
+    assert len(expected) == 36
+    forward = _walk(client, {"ordering": ordering})
+    assert [c.pk for p in forward for c in p.object_list] == expected
+    assert [len(p.object_list) for p in forward] == [25, 11]
+    assert [(p.start_index, p.end_index) for p in forward] == [(1, 25), (26, 36)]
+    assert all(p.count == 36 and not p.count_capped for p in forward)
+    backward = _walk(client, {"ordering": ordering}, direction="before")
+    assert [c.pk for p in backward for c in p.object_list] == expected
+
+
+def test_default_order_is_newest_session_first_in_clause_order(client, world):
+    client.force_login(world.users["manager"])
+    grow(world, 3)
+    rows = [c for p in _walk(client, {}) for c in p.object_list]
+    keys = [(-c.session.start_date.toordinal(), -c.session_id, c.pk) for c in rows]
+    assert keys == sorted(keys) and len(rows) == Commitment.objects.count()
+
+
+def test_list_counts_up_to_a_cap_and_says_more(client, world, monkeypatch):
+    from council import views
+
+    client.force_login(world.users["manager"])
+    grow(world, 30)
+    response = client.get(reverse("council:commitment-list"))
     assert "33 commitments" in response.content.decode()
-    deadlines = [
-        c.deadline
-        for c in client.get(reverse("council:commitment-list"), {"ordering": "deadline"})
-        .context["page"]
-        .object_list
-    ]
-    assert deadlines == sorted(deadlines)
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 20)
+    response = client.get(reverse("council:commitment-list"))
+    page = response.context["page"]
+    assert page.count == 20 and page.count_capped and len(page.object_list) == 25
+    assert "More than 20 commitments" in response.content.decode()
+
+
+def test_a_tampered_or_foreign_cursor_gives_the_first_page(client, world):
+    client.force_login(world.users["manager"])
+    grow(world, 30)
+    url = reverse("council:commitment-list")
+    first = client.get(url, {"ordering": "title"}).context["page"]
+    by_deadline = client.get(url, {"ordering": "deadline"}).context["page"]
+    for params in (
+        {"ordering": "title", "after": first.next_cursor[:-3] + "abc"},
+        {"ordering": "title", "after": by_deadline.next_cursor},  # another sort's cursor
+        {"ordering": "title", "before": "not-a-cursor"},
+        {"ordering": "title", "after": "x" * 5000},
+    ):
+        response = client.get(url, params)
+        assert response.status_code == 200
+        assert [c.pk for c in response.context["page"].object_list] == [
+            c.pk for c in first.object_list
+        ]
 
 
 def test_bad_filter_values_get_a_message_not_an_error(client, world):
@@ -162,6 +244,8 @@ def test_bad_filter_values_get_a_message_not_an_error(client, world):
         {"deadline_after": "31.02.2025"},
         {"status": "<script>"},
         {"page": "999"},
+        {"after": "%00"},
+        {"last": "yes"},
     ):
         response = client.get(reverse("council:commitment-list"), params)
         assert response.status_code == 200

@@ -799,6 +799,7 @@ def _commitments(cursor, plan: Plan) -> None:
         ),
         "session_id": "b.session_id",
         "council_id": "b.council_id",
+        "adopted_on": "b.start_date",
         "version": "1",
     }
     _insert_select(cursor, Commitment, values, rows)

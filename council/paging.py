@@ -1,0 +1,199 @@
+"""Keyset ("cursor") pages for long lists.
+
+A numbered page N costs the database N × page size rows (OFFSET), and a full COUNT(*)
+costs every matching row: at a million commitments both grow without bound. A keyset
+page asks for the rows after (or before) the last row the user saw, in an order the
+indexes serve, so page 1 and page 900 cost the same. The total is counted up to a cap.
+
+Cursors are signed, so a link cannot be edited into an arbitrary SQL comparison; an
+unreadable one (old, truncated) falls back to the first page instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+from django.db.models import Expression, F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+
+SALT = "council.paging"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One sort key: a field path or an annotation name, and how its values travel."""
+
+    name: str
+    kind: type = int  # int, str or datetime.date
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """A total order for a list: keys, all ascending or all descending except ``mixed``.
+
+    ``descending`` holds one flag per key. When every flag is the same, the condition is a
+    row comparison ``(a, b, id) > (x, y, z)``, which PostgreSQL answers with one range of
+    a composite index; otherwise it is spelled out as ORs.
+    """
+
+    keys: tuple[Key, ...]
+    descending: tuple[bool, ...]
+    annotations: tuple[tuple[str, Expression], ...] = ()
+
+    def reversed(self) -> Ordering:
+        return Ordering(self.keys, tuple(not d for d in self.descending), self.annotations)
+
+    def order_by(self) -> list:
+        return [F(k.name).desc() if d else F(k.name).asc() for k, d in self.ordering_pairs]
+
+    @property
+    def ordering_pairs(self):
+        return zip(self.keys, self.descending, strict=True)
+
+    def after(self, values: list) -> Q | Expression:
+        """Rows strictly after ``values`` in this order."""
+        if len(set(self.descending)) == 1:
+            lookup = TupleLessThan if self.descending[0] else TupleGreaterThan
+            return lookup(Tuple(*(F(k.name) for k in self.keys)), tuple(values))
+        condition = Q()
+        equal: dict[str, Any] = {}
+        for (key, descending), value in zip(self.ordering_pairs, values, strict=True):
+            step = {f"{key.name}__{'lt' if descending else 'gt'}": value}
+            condition |= Q(**equal, **step)
+            equal[key.name] = value
+        # The ORs are no index range; a bound on the first key is, and leaves the ORs to
+        # sift only the rows that share the cursor's first value.
+        first, descending = self.keys[0], self.descending[0]
+        return Q(**{f"{first.name}__{'lte' if descending else 'gte'}": values[0]}) & condition
+
+    def values_of(self, row) -> list:
+        values = []
+        for key in self.keys:
+            value = row
+            for part in key.name.split("__"):
+                value = getattr(value, part)
+            values.append(value)
+        return values
+
+
+@dataclass
+class KeysetPage:
+    object_list: list
+    has_next: bool
+    has_previous: bool
+    next_cursor: str | None
+    previous_cursor: str | None
+    start_index: int | None  # 1-based position of the first row, when known
+    count: int  # matching rows, counted up to ``count_cap``
+    count_capped: bool  # more rows match than were counted
+
+    @property
+    def end_index(self) -> int | None:
+        if self.start_index is None:
+            return None
+        return self.start_index + len(self.object_list) - 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+
+def capped_count(queryset: QuerySet, cap: int) -> tuple[int, bool]:
+    """Count matching rows, but stop at ``cap`` + 1: (count, more than cap)."""
+    counted = queryset.order_by().values("pk")[: cap + 1].count()
+    return min(counted, cap), counted > cap
+
+
+def encode(ordering_name: str, values: list, start: int | None) -> str:
+    plain = [v.isoformat() if isinstance(v, datetime.date) else v for v in values]
+    return signing.dumps([ordering_name, plain, start], salt=SALT, compress=True)
+
+
+def decode(cursor: str, ordering_name: str, ordering: Ordering) -> tuple[list, int | None]:
+    """The key values and the start index carried by ``cursor``; ValueError if unusable."""
+    try:
+        name, plain, start = signing.loads(cursor, salt=SALT)
+    except (signing.BadSignature, TypeError, ValueError) as error:
+        raise ValueError("unreadable cursor") from error
+    if name != ordering_name or len(plain) != len(ordering.keys):
+        raise ValueError("cursor of another ordering")
+    values = []
+    for key, value in zip(ordering.keys, plain, strict=True):
+        if key.kind is datetime.date:
+            value = datetime.date.fromisoformat(value)
+        elif not isinstance(value, key.kind):
+            raise ValueError("cursor value of the wrong type")
+        values.append(value)
+    if start is not None and not isinstance(start, int):
+        raise ValueError("cursor start of the wrong type")
+    return values, start
+
+
+def keyset_page(
+    queryset: QuerySet,
+    ordering: Ordering,
+    *,
+    ordering_name: str,
+    size: int,
+    after: str | None = None,
+    before: str | None = None,
+    last: bool = False,
+    count_cap: int = 10_000,
+) -> KeysetPage:
+    """One page of ``queryset`` in ``ordering``: the first, the one after or before a
+    cursor, or the last. A cursor that cannot be read gives the first page."""
+    count, capped = capped_count(queryset, count_cap)
+    if ordering.annotations:
+        queryset = queryset.annotate(**dict(ordering.annotations))
+    backwards = False
+    start: int | None = 1
+    condition = None
+    try:
+        if after:
+            values, start = decode(after, ordering_name, ordering)
+            condition = ordering.after(values)
+        elif before:
+            values, start = decode(before, ordering_name, ordering)
+            condition = ordering.reversed().after(values)
+            backwards = True
+        elif last:
+            backwards = True
+            start = None
+    except ValueError:
+        start, condition, backwards = 1, None, False
+    order = ordering.reversed() if backwards else ordering
+    rows = queryset.order_by(*order.order_by())
+    if condition is not None:
+        rows = rows.filter(condition)
+    fetched = list(rows[: size + 1])
+    more = len(fetched) > size
+    items = fetched[:size]
+    if backwards:
+        items.reverse()
+        has_previous, has_next = more, bool(before)
+    else:
+        has_previous, has_next = bool(after) and condition is not None, more
+    if last and not capped:
+        start = max(1, count - len(items) + 1)
+    elif start is not None and backwards and not more:
+        start = 1  # "Previous" reached the beginning early (rows were added)
+    next_cursor = previous_cursor = None
+    if items and has_next:
+        following = start + len(items) if start is not None else None
+        next_cursor = encode(ordering_name, ordering.values_of(items[-1]), following)
+    if items and has_previous:
+        preceding = max(1, start - size) if start is not None else None
+        previous_cursor = encode(ordering_name, ordering.values_of(items[0]), preceding)
+    return KeysetPage(
+        object_list=items,
+        has_next=has_next,
+        has_previous=has_previous,
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+        start_index=start if items else None,
+        count=count,
+        count_capped=capped,
+    )
