@@ -1,38 +1,267 @@
 """The implementation review: what a session reviews, grouped the way a secretariat
-presents it, and the same content as a Word document for the co-chairs."""
+presents it, and the same content as a Word document for the co-chairs.
+
+A big council's session reviews thousands of commitments, so the page never loads them
+all: the summary and the group index are aggregates, and the rows come a page at a time
+(ids and group keys first, then the full rows of that page only). The print view and
+the Word document take every row, in chunks, with a fixed number of queries per chunk.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import models
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import documents
-from .models import Commitment, Review, Session, StatusUpdate
+from .models import Commitment, Responsibility, Review, Session, StatusUpdate
 
 BY_SECTOR = "sector"
 BY_AGENCY = "agency"
+# The group filter's value for rows with no sector, or no agency named.
+NO_GROUP = "none"
+PAGE_SIZE = 50
+# Rows the print view and the Word document load per round of queries.
+CHUNK_SIZE = 500
+
+
+class AnyOf(models.Expression):
+    """``lhs IN (subquery)``, written ``lhs = ANY(ARRAY(subquery))`` on PostgreSQL.
+
+    There the subquery runs once, before the scan, and its result is an index condition:
+    two of them joined by OR become a BitmapOr of two index scans. ``IN (subquery)`` under
+    an OR is instead tested row by row, which scans every commitment of the council.
+    """
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, lhs: str, queryset: QuerySet) -> None:
+        super().__init__()
+        self.lhs = F(lhs)
+        self.subquery = Subquery(queryset)
+
+    def get_source_expressions(self):
+        return [self.lhs, self.subquery]
+
+    def set_source_expressions(self, exprs) -> None:
+        self.lhs, self.subquery = exprs
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = compiler.compile(self.lhs)
+        subquery, sub_params = compiler.compile(self.subquery)
+        return f"{lhs} IN {subquery}", (*lhs_params, *sub_params)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = compiler.compile(self.lhs)
+        subquery, sub_params = compiler.compile(self.subquery)
+        return f"{lhs} = ANY(ARRAY{subquery})", (*lhs_params, *sub_params)
 
 
 def reviewed_commitments(session: Session) -> QuerySet[Commitment]:
     """Commitments of the council's earlier sessions that ``session`` reviews: those still
-    under monitoring, and those it already decided on. Annotated with the latest report."""
-    latest = StatusUpdate.objects.filter(commitment=OuterRef("pk")).order_by("-created_at", "-pk")
-    return (
-        Commitment.objects.for_council(session.council)
-        .filter(session__number__lt=session.number)
-        .filter(Q(is_monitored=True) | Q(reviews__session=session))
-        .distinct()
+    under monitoring, and those it already decided on (which may have left monitoring).
+
+    ``decision_here`` is this session's decision, joined (LEFT) where a query uses it.
+    The monitored ones are found through ``commitment_monitored_session_idx``; the decided
+    ones through the review's session (``Review`` only records decisions of a later
+    session of the same council).
+    """
+    earlier = Session.objects.filter(council=session.council_id, number__lt=session.number)
+    decided = Review.objects.filter(session=session).order_by().values("commitment_id")
+    return Commitment.objects.annotate(
+        decision_here=FilteredRelation("reviews", condition=Q(reviews__session=session))
+    ).filter(
+        (Q(is_monitored=True) & AnyOf("session_id", earlier.order_by().values("pk")))
+        | AnyOf("pk", decided)
+    )
+
+
+def overdue_q(today=None) -> Q:
+    today = today or timezone.localdate()
+    return Q(
+        status__in=Commitment.OPEN_STATUSES,
+        deadline_kind=Commitment.DeadlineKind.DATE,
+        deadline__lt=today,
+    )
+
+
+def summary(session: Session) -> dict[str, int]:
+    """Totals of the whole review in one aggregate query: total, decided, undecided,
+    overdue and one count per status (keyed by the status value)."""
+    counts = reviewed_commitments(session).aggregate(
+        total=Count("pk"),
+        decided=Count("decision_here"),
+        overdue=Count("pk", filter=overdue_q()),
+        **{
+            f"status_{status}": Count("pk", filter=Q(status=status))
+            for status in Commitment.Status.values
+        },
+    )
+    counts["undecided"] = counts["total"] - counts["decided"]
+    return counts
+
+
+def status_counts(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    """(status, label, count) of the statuses present in a summary, in workflow order."""
+    return [
+        (status, label, counts[f"status_{status}"])
+        for status, label in Commitment.Status.choices
+        if counts.get(f"status_{status}")
+    ]
+
+
+def rows(session: Session, by: str) -> QuerySet[Commitment]:
+    """The review's rows annotated with their group: ``group_id`` (sector or agency id,
+    NULL for none), ``group_order``, ``group_title`` and ``group_subtitle``.
+
+    By agency a row is a (commitment, agency) pair: every lead agency of the commitment,
+    or all its agencies when none is lead, or one row with no agency when none is named.
+    So a commitment with two lead agencies is listed under each.
+    """
+    queryset = reviewed_commitments(session)
+    if by == BY_AGENCY:
+        leads = Responsibility.objects.filter(
+            commitment=OuterRef("pk"), role=Responsibility.Role.LEAD
+        )
+        # One filter() call, then annotate(): the annotations reuse the filter's join
+        # (a LEFT JOIN, since the OR also keeps commitments with no agency at all).
+        # The join's own condition repeats which commitments: PostgreSQL then reads their
+        # responsibilities through the commitment index instead of scanning them all.
+        reviewed = reviewed_commitments(session).order_by().values("pk")
+        return (
+            queryset.annotate(
+                agency_row=FilteredRelation(
+                    "responsibilities",
+                    condition=Q(AnyOf("responsibilities__commitment_id", reviewed)),
+                )
+            )
+            .filter(Q(agency_row__role=Responsibility.Role.LEAD) | ~Exists(leads))
+            .annotate(
+                group_id=F("agency_row__agency_id"),
+                group_order=F("agency_row__party__order"),
+                group_title=F("agency_row__party__name"),
+                group_subtitle=F("agency_row__agency__name"),
+            )
+        )
+    return queryset.annotate(
+        group_id=F("sector_id"),
+        group_order=F("sector__order"),
+        group_title=F("sector__name"),
+        group_subtitle=Value(""),
+    )
+
+
+GROUP_ORDER = (F("group_order").asc(nulls_last=True), "group_title", "group_subtitle")
+
+
+def filtered(queryset: QuerySet[Commitment], *, group: str = "", undecided: bool = False):
+    if group == NO_GROUP:
+        queryset = queryset.filter(group_id__isnull=True)
+    elif group:
+        queryset = queryset.filter(group_id=group)
+    if undecided:
+        queryset = queryset.filter(decision_here__isnull=True)
+    return queryset
+
+
+def ordered(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    """Group, then the session that adopted it, then record order."""
+    return queryset.order_by(*GROUP_ORDER, "session__number", "pk")
+
+
+@dataclass
+class GroupCount:
+    key: str
+    title: str
+    subtitle: str
+    total: int
+    decided: int
+
+    @property
+    def undecided(self) -> int:
+        return self.total - self.decided
+
+
+def group_index(session: Session, by: str) -> list[GroupCount]:
+    """Every group of the review with its counts, in page order: one GROUP BY query."""
+    no_title = _("No agency named") if by == BY_AGENCY else _("Other")
+    groups = (
+        rows(session, by)
+        .values("group_id", "group_order", "group_title", "group_subtitle")
+        .annotate(total=Count("pk"), decided=Count("decision_here"))
+        .order_by(*GROUP_ORDER)
+    )
+    return [
+        GroupCount(
+            key=NO_GROUP if g["group_id"] is None else str(g["group_id"]),
+            title=g["group_title"] or no_title,
+            subtitle=g["group_subtitle"] or "",
+            total=g["total"],
+            decided=g["decided"],
+        )
+        for g in groups
+    ]
+
+
+@dataclass
+class Group:
+    title: str
+    subtitle: str = ""
+    rows: list[Commitment] = field(default_factory=list)
+    continued: bool = False
+
+
+@dataclass(frozen=True)
+class Item:
+    """One row of the list before it is loaded: which commitment, under which group."""
+
+    pk: int
+    group_key: str
+    title: str
+    subtitle: str
+
+
+def items(queryset: QuerySet[Commitment], by: str) -> QuerySet:
+    """The narrow form of ``ordered(queryset)``: what a page needs to pick its rows."""
+    return ordered(queryset).values_list("pk", "group_id", "group_title", "group_subtitle")
+
+
+def as_item(values: tuple, by: str) -> Item:
+    pk, group_id, title, subtitle = values
+    if group_id is None:
+        return Item(pk, NO_GROUP, _("No agency named") if by == BY_AGENCY else _("Other"), "")
+    return Item(pk, str(group_id), title, subtitle or "")
+
+
+def load(session: Session, pks: Iterable[int]) -> dict[int, Commitment]:
+    """The full rows of ``pks`` with what the table shows: four queries whatever their
+    number (the rows, their agencies, this session's decisions, their latest reports).
+    """
+    pks = list(pks)
+    commitments = (
+        Commitment.objects.filter(pk__in=pks)
         .for_list()
         .with_overdue_flag()
-        .annotate(
-            latest_note=Subquery(latest.values("note")[:1]),
-            latest_at=Subquery(latest.values("created_at")[:1]),
-        )
         .prefetch_related(
             Prefetch(
                 "reviews",
@@ -42,55 +271,96 @@ def reviewed_commitments(session: Session) -> QuerySet[Commitment]:
                 to_attr="decisions_here",
             )
         )
-        .order_by("session__number", "pk")
     )
-
-
-@dataclass
-class Group:
-    title: str
-    subtitle: str = ""
-    rows: list[Commitment] = field(default_factory=list)
-
-
-def grouped(commitments, by: str) -> list[Group]:
-    """Group by sector, or by responsible party and lead agency (a commitment with two
-    lead agencies is listed under each)."""
-    groups: dict[tuple, Group] = {}
+    latest = latest_reports(pks)
+    loaded = {}
     for commitment in commitments:
         commitment.decision = commitment.decisions_here[0] if commitment.decisions_here else None
-        if by == BY_AGENCY:
-            leads = [r for r in commitment.responsibilities.all() if r.role == r.Role.LEAD] or list(
-                commitment.responsibilities.all()
-            )
-            keys = [
-                ((r.party.order, r.party.name, r.agency.name), r.party.name, r.agency.name)
-                for r in leads
-            ] or [((99, "", ""), _("No agency named"), "")]
-        else:
-            sector = commitment.sector
-            keys = [
-                (
-                    (sector.order, sector.name) if sector else (999, ""),
-                    sector.name if sector else _("Other"),
-                    "",
-                )
-            ]
-        for sort_key, title, subtitle in keys:
-            groups.setdefault(sort_key, Group(title=title, subtitle=subtitle)).rows.append(
-                commitment
-            )
-    return [groups[k] for k in sorted(groups)]
+        commitment.latest_note, commitment.latest_at = latest.get(commitment.pk, ("", None))
+        loaded[commitment.pk] = commitment
+    return loaded
 
 
-def summary(commitments) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for commitment in commitments:
-        counts["total"] += 1
-        counts["decided"] += 1 if commitment.decisions_here else 0
-        counts[commitment.status] += 1
-        counts["overdue"] += 1 if commitment.overdue else 0
-    return dict(counts)
+def latest_reports(pks: list[int]) -> dict[int, tuple[str, object]]:
+    """The latest status update of each commitment in ``pks``: (note, when). One query over
+    those commitments' updates (``statusupdate_latest_idx``), ranked in SQL."""
+    if not pks:
+        return {}
+    ranked = (
+        StatusUpdate.objects.filter(commitment_id__in=pks)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("commitment_id"),
+                order_by=(F("created_at").desc(), F("pk").desc()),
+            )
+        )
+        .filter(rank=1)
+        .values_list("commitment_id", "note", "created_at")
+    )
+    return {pk: (note, at) for pk, note, at in ranked}
+
+
+def window(
+    queryset: QuerySet[Commitment], by: str, sizes: list[tuple[str, int]], offset: int, limit: int
+) -> tuple[list[Item], bool]:
+    """The items of rows ``offset`` to ``offset + limit`` of ``ordered(queryset)``, and
+    whether the first of them continues a group begun before ``offset``.
+
+    ``sizes`` gives each group's number of rows, in order (from the group index), so the
+    query reads only the groups this page touches and skips only within the first.
+    """
+    start, keys, first_start = 0, [], None
+    for key, size in sizes:
+        if start + size > offset and start < offset + limit and size:
+            keys.append(key)
+            first_start = start if first_start is None else first_start
+        start += size
+    if not keys:
+        return [], False
+    touched = Q(group_id__in=[key for key in keys if key != NO_GROUP])
+    if NO_GROUP in keys:
+        touched |= Q(group_id__isnull=True)
+    skip = offset - first_start
+    values = items(queryset.filter(touched), by)[skip : skip + limit]
+    return [as_item(v, by) for v in values], first_start < offset
+
+
+def page_groups(session: Session, page_items: list[Item], *, continued: bool) -> list[Group]:
+    """The rows of one page under their group headings; ``continued`` marks the first
+    heading when its group began on an earlier page."""
+    loaded = load(session, {item.pk for item in page_items})
+    groups: list[Group] = []
+    for _key, members in itertools.groupby(page_items, key=lambda item: item.group_key):
+        members = list(members)
+        group = Group(title=members[0].title, subtitle=members[0].subtitle)
+        group.rows = [loaded[item.pk] for item in members if item.pk in loaded]
+        groups.append(group)
+    if groups and continued:
+        groups[0].continued = True
+    return groups
+
+
+def all_groups(session: Session, by: str) -> list[Group]:
+    """The whole review, grouped, for the print view and the Word document: the ordered
+    ids in one query, then the rows loaded ``CHUNK_SIZE`` at a time."""
+    every = [as_item(values, by) for values in items(rows(session, by), by)]
+    groups: list[Group] = []
+    current_key = None
+    for chunk in _chunks(every, CHUNK_SIZE):
+        loaded = load(session, {item.pk for item in chunk})
+        for item in chunk:
+            if item.group_key != current_key:
+                groups.append(Group(title=item.title, subtitle=item.subtitle))
+                current_key = item.group_key
+            if item.pk in loaded:
+                groups[-1].rows.append(loaded[item.pk])
+    return groups
+
+
+def _chunks(sequence: list, size: int) -> Iterator[list]:
+    for start in range(0, len(sequence), size):
+        yield sequence[start : start + size]
 
 
 def as_docx(session: Session, groups: list[Group], by: str) -> bytes:

@@ -741,22 +741,60 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
 # Implementation review ------------------------------------------------------------------
 
 
-def _review_context(request: HttpRequest, session: Session) -> dict:
+def _review_by(request: HttpRequest) -> str:
     by = request.GET.get("by", review.BY_SECTOR)
-    if by not in (review.BY_SECTOR, review.BY_AGENCY):
-        by = review.BY_SECTOR
-    commitments = list(review.reviewed_commitments(session))
+    return by if by in (review.BY_SECTOR, review.BY_AGENCY) else review.BY_SECTOR
+
+
+def _review_context(request: HttpRequest, session: Session) -> dict:
+    """One page of the review: the summary and the group index (aggregates), then the
+    rows of the page only. Everything comes from the URL: ``by``, ``group``,
+    ``undecided`` and ``page``."""
+    by = _review_by(request)
+    index = review.group_index(session, by)
+    keys = {g.key for g in index}
+    group = request.GET.get("group", "")
+    group = group if group in keys else ""
+    undecided = request.GET.get("undecided") == "1"
+    shown = [g for g in index if not group or g.key == group]
+    sizes = [(g.key, g.undecided if undecided else g.total) for g in shown]
+    # The index already counts the rows: the paginator needs no COUNT query, and the page
+    # reads only the groups it shows.
+    paginator = Paginator(range(sum(size for _, size in sizes)), review.PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = review.filtered(review.rows(session, by), undecided=undecided)
+    page_items, continued = review.window(rows, by, sizes, page.start_index() - 1, review.PAGE_SIZE)
+    summary = review.summary(session)
     policy = policy_for(request)
     may_decide = policy.can_edit_session(session) and session.start_date <= local_today()
+    query = {
+        "by": by,
+        **({"group": group} if group else {}),
+        **({"undecided": "1"} if undecided else {}),
+    }
     return {
         "session": session,
         "by": by,
-        "groups": review.grouped(commitments, by),
-        "summary": review.summary(commitments),
+        "groups": review.page_groups(session, page_items, continued=continued),
+        "summary": summary,
+        "statuses": review.status_counts(summary),
+        "index": index,
+        "group": group,
+        "undecided": undecided,
+        "filtered": bool(group or undecided),
+        "page": page,
+        "query": urlencode(query),
+        "index_query": urlencode({"by": by, **({"undecided": "1"} if undecided else {})}),
         "can_edit": policy.can_edit_session(session),
         "may_decide": may_decide,
         "decision_form": forms.ReviewDecisionForm(session=session) if may_decide else None,
     }
+
+
+def _review_document_context(request: HttpRequest, session: Session) -> dict:
+    """The whole review, every row, for the print view and the Word document."""
+    by = _review_by(request)
+    return {"session": session, "by": by, "groups": review.all_groups(session, by)}
 
 
 @require_GET
@@ -768,13 +806,17 @@ def session_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def session_review_print(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session(request, pk)
-    return render(request, "council/session_review_print.html", _review_context(request, session))
+    return render(
+        request,
+        "council/session_review_print.html",
+        _review_document_context(request, session),
+    )
 
 
 @require_GET
 def session_review_export(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session(request, pk)
-    context = _review_context(request, session)
+    context = _review_document_context(request, session)
     content = review.as_docx(session, context["groups"], context["by"])
     filename = f"review-{session.council.short_name}-session-{session.number}.docx".replace(
         " ", "-"
@@ -794,7 +836,9 @@ def session_review_decide(request: HttpRequest, pk: int, commitment_pk: int) -> 
     session = _get_session(request, pk, edit=True)
     if session.start_date > local_today():
         raise PermissionDenied(_("Decisions are recorded from the day of the session."))
-    commitment = get_object_or_404(review.reviewed_commitments(session), pk=commitment_pk)
+    commitment = get_object_or_404(
+        review.reviewed_commitments(session).select_related("session"), pk=commitment_pk
+    )
     form = forms.ReviewDecisionForm(request.POST, session=session)
     status = 200
     if form.is_valid():
@@ -818,8 +862,7 @@ def session_review_decide(request: HttpRequest, pk: int, commitment_pk: int) -> 
             form = None
     else:
         status = 422
-    row = get_object_or_404(review.reviewed_commitments(session), pk=commitment_pk)
-    row.decision = row.decisions_here[0] if row.decisions_here else None
+    row = review.load(session, [commitment_pk])[commitment_pk]
     context = {
         "session": session,
         "commitment": row,
