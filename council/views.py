@@ -112,7 +112,8 @@ def _get_commitment(request: HttpRequest, pk: int) -> Commitment:
         )
         .prefetch_related(
             Prefetch(
-                "responsibilities", queryset=Responsibility.objects.select_related("agency__party")
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("agency__party", "party"),
             )
         ),
         pk=pk,
@@ -141,8 +142,13 @@ def profile(request: HttpRequest) -> HttpResponse:
         if user.language:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
         return response
-    feed_councils = policy_for(request).councils().order_by("name")
-    return render(request, "council/profile.html", {"form": form, "feed_councils": feed_councils})
+    context = {
+        "form": form,
+        "feed_councils": policy_for(request).councils().order_by("name"),
+        # request.user comes without its agency: one query here, not two lazy ones.
+        "agency": Agency.objects.select_related("party").filter(pk=request.user.agency_id).first(),
+    }
+    return render(request, "council/profile.html", context)
 
 
 # Dashboard ---------------------------------------------------------------------------
@@ -489,7 +495,11 @@ def commitment_update(request: HttpRequest, pk: int) -> HttpResponse:
         attachments = (
             [form.cleaned_data["attachment"]] if form.cleaned_data.get("attachment") else []
         )
-        agency = request.user.agency if policy.is_focal_point else None
+        agency = (
+            Agency.objects.filter(pk=request.user.agency_id).first()
+            if policy.is_focal_point
+            else None
+        )
         try:
             if to:
                 services.commitment_change_status(

@@ -14,6 +14,9 @@ from council.models import AgendaItem, Commitment, Observation, Participant, Ses
 
 from ..views.conftest import world  # noqa: F401  (fixture)
 
+# The pages these forms come back on are rendered with lazy loads blocked.
+pytestmark = pytest.mark.usefixtures("no_lazy_loads")
+
 HOSTILE = [
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',

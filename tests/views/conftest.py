@@ -124,3 +124,8 @@ def login(client):
         return client
 
     return as_user
+
+
+@pytest.fixture(autouse=True)
+def _pages_do_no_lazy_loads(no_lazy_loads):
+    """Every page these tests open runs with lazy loads blocked (see ``no_lazy_loads``)."""
