@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .fields import IdChoiceField
 from .models import Agency, Commitment, Party, Responsibility, Sector, Session
 from .policies import policy_for
 from .querysets import local_today
@@ -158,6 +159,12 @@ class CommitmentFilter(django_filters.FilterSet):
             return queryset.open()
         return queryset.filter(status=value)
 
+
+# Every choice of a row by id (council, session, sector, party, agency, and any added
+# later) refuses an impossible id with the form's error instead of asking the database.
+for _filter in CommitmentFilter.base_filters.values():
+    if isinstance(_filter, django_filters.ModelChoiceFilter):
+        _filter.field_class = IdChoiceField
 
 # Hundreds of sessions and agencies: options written without a template include each.
 for _filter in CommitmentFilter.base_filters.values():

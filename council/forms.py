@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .fields import IdChoiceField, id_formfield
 from .models import (
     Agency,
     AgendaItem,
@@ -37,6 +38,15 @@ UPLOAD_KINDS: dict[str, tuple[bytes, str | None]] = {
     ".doc": (OLE2, None),
     ".xls": (OLE2, None),
 }
+
+
+class ModelForm(forms.ModelForm):
+    """Our forms' base: relation fields refuse impossible ids with a form error (see
+    ``council.fields``). Subclasses declare ``class Meta(ModelForm.Meta)``, so formsets
+    built from them keep the callback too."""
+
+    class Meta:
+        formfield_callback = id_formfield
 
 
 class DateInput(forms.DateInput):
@@ -79,8 +89,8 @@ def _zip_has(upload, part: str) -> bool:
         upload.seek(0)
 
 
-class SessionForm(forms.ModelForm):
-    class Meta:
+class SessionForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Session
         fields = [
             "number",
@@ -126,8 +136,8 @@ class SessionForm(forms.ModelForm):
         return cleaned
 
 
-class ParticipantForm(forms.ModelForm):
-    class Meta:
+class ParticipantForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Participant
         fields = ["person", "role", "position"]
 
@@ -158,8 +168,8 @@ class ParticipantForm(forms.ModelForm):
         return cleaned
 
 
-class AgendaItemForm(forms.ModelForm):
-    class Meta:
+class AgendaItemForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = AgendaItem
         fields = ["title", "sector", "speakers", "summary"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
@@ -173,8 +183,8 @@ class AgendaItemForm(forms.ModelForm):
         self.fields["speakers"].required = False
 
 
-class CommitmentForm(forms.ModelForm):
-    class Meta:
+class CommitmentForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Commitment
         fields = [
             "clause",
@@ -218,8 +228,8 @@ class CommitmentForm(forms.ModelForm):
         return clause
 
 
-class ResponsibilityForm(forms.ModelForm):
-    class Meta:
+class ResponsibilityForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Responsibility
         fields = ["agency", "role"]
 
@@ -294,8 +304,8 @@ class StatusUpdateForm(forms.Form):
         return cleaned
 
 
-class ProtocolForm(forms.ModelForm):
-    class Meta:
+class ProtocolForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Protocol
         fields = ["title", "number", "status", "signed_on", "signed_in", "languages", "notes"]
         widgets = {"signed_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
@@ -311,8 +321,8 @@ class ProtocolForm(forms.ModelForm):
             self.initial["languages"] = self.initial.get("languages") or "ru"
 
 
-class SignatoryForm(forms.ModelForm):
-    class Meta:
+class SignatoryForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Signatory
         fields = ["person", "position"]
 
@@ -353,8 +363,8 @@ SignatoryFormSet = forms.inlineformset_factory(
 )
 
 
-class ProtocolFileForm(forms.ModelForm):
-    class Meta:
+class ProtocolFileForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = ProtocolFile
         fields = ["kind", "language", "file"]
 
@@ -365,8 +375,8 @@ class ProtocolFileForm(forms.ModelForm):
         self.fields["language"].initial = (protocol.language_list or ["ru"])[0]
 
 
-class ProfileForm(forms.ModelForm):
-    class Meta:
+class ProfileForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = User
         fields = ["first_name", "last_name", "email", "language"]
 
@@ -376,7 +386,7 @@ class ReviewDecisionForm(forms.Form):
 
     decision = forms.ChoiceField(label=_("Decision"), choices=Review.Decision.choices)
     new_deadline = forms.DateField(label=_("New deadline"), required=False, widget=DateInput())
-    replacement = forms.ModelChoiceField(
+    replacement = IdChoiceField(
         label=_("Replaced by"), queryset=Commitment.objects.none(), required=False
     )
     note = forms.CharField(
@@ -403,10 +413,10 @@ class ReviewDecisionForm(forms.Form):
         return cleaned
 
 
-class ObservationForm(forms.ModelForm):
+class ObservationForm(ModelForm):
     """A new value of an indicator, as reported by a source."""
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Observation
         fields = [
             "period_start",

@@ -1,0 +1,93 @@
+"""Model choice fields that turn away ids no row can have, before asking the database.
+
+A choice arrives as text from the URL or a form. Django's own fields pass it to the
+database: on SQLite an id beyond 64 bits in an ``IN (…)`` raises OverflowError (a 500),
+and other backends may answer such values with DataError. These fields answer with the
+form's ordinary "Select a valid choice" error instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import connections, models
+
+_INTEGER = re.compile(r"-?[0-9]{1,20}")  # ASCII digits only; 20 digits hold any 64-bit id
+_INTEGER_TYPES = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "SmallAutoField",
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+    }
+)
+
+
+def could_be_key(field: forms.ModelChoiceField, value) -> bool:
+    """Whether ``value`` is an integer within the range of the key column ``field`` looks
+    up (always true for keys that are not integers: those are left to Django)."""
+    meta = field.queryset.model._meta
+    column = meta.get_field(field.to_field_name) if field.to_field_name else meta.pk
+    while column.is_relation:  # a primary key that is a one-to-one link
+        column = column.target_field
+    kind = column.get_internal_type()
+    if kind not in _INTEGER_TYPES:
+        return True
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        number = int(value)
+    else:
+        return False
+    low, high = connections[field.queryset.db].ops.integer_field_range(kind)
+    return (low is None or number >= low) and (high is None or number <= high)
+
+
+def _invalid_choice(field: forms.ModelChoiceField, value) -> ValidationError:
+    return ValidationError(
+        field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+    )
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses an impossible id without a query."""
+
+    def to_python(self, value):
+        if (
+            value not in self.empty_values
+            and not isinstance(value, self.queryset.model)
+            and not could_be_key(self, value)
+        ):
+            raise _invalid_choice(self, value)
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses an impossible id without a query."""
+
+    def _check_values(self, value):
+        if isinstance(value, (list, tuple)):
+            for pk in value:
+                if isinstance(pk, self.queryset.model):
+                    continue
+                if not could_be_key(self, pk):
+                    raise _invalid_choice(self, pk)
+        return super()._check_values(value)
+
+
+def id_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+    """``formfield_callback`` for ModelForms: relations get the fields above."""
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", IdMultipleChoiceField)
+    elif isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", IdChoiceField)
+    return db_field.formfield(**kwargs)
