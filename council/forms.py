@@ -228,6 +228,18 @@ class CommitmentForm(ModelForm):
         return clause
 
 
+def share_choices(formset, form, name: str, queryset) -> None:
+    """Give field ``name`` of each of the formset's forms the same options, read once with
+    their party: each form's select would otherwise query them again, one query per row.
+    The queryset stays the field's own, so a submitted choice is still checked."""
+    field = form.fields[name]
+    field.queryset = queryset.select_related("party")
+    shared = formset.__dict__.setdefault("_shared_choices", {})
+    if name not in shared:
+        shared[name] = list(field.choices)
+    field.choices = shared[name]
+
+
 class ResponsibilityForm(ModelForm):
     class Meta(ModelForm.Meta):
         model = Responsibility
@@ -241,9 +253,12 @@ class BaseResponsibilityFormSet(forms.BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        form.fields["agency"].queryset = Agency.objects.filter(
-            party__in=self.council.parties.all(), is_active=True
-        ).select_related("party")
+        share_choices(
+            self,
+            form,
+            "agency",
+            Agency.objects.filter(party__in=self.council.parties.all(), is_active=True),
+        )
 
     def clean(self):
         super().clean()
@@ -334,9 +349,9 @@ class BaseSignatoryFormSet(forms.BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        form.fields["person"].queryset = Person.objects.filter(
-            party__in=self.council.parties.all()
-        ).select_related("party")
+        share_choices(
+            self, form, "person", Person.objects.filter(party__in=self.council.parties.all())
+        )
         form.fields["position"].required = False
 
     def save_new(self, form, commit=True):
