@@ -59,8 +59,9 @@ ROWS = [
     ("admin_first", "Admin changelist, first page"),
     ("admin_deep", "Admin changelist, deep page (same offset)"),
     ("sql_first", "Bare SQL, list rows, first page"),
-    ("sql_deep", "Bare SQL, list rows, deep page"),
-    ("sql_count", "Bare SQL, COUNT of the filtered list"),
+    ("sql_deep", "Bare SQL, list rows, deep page (keyset, as the page runs it)"),
+    ("sql_deep_offset", "Bare SQL, same deep page by OFFSET (contrast)"),
+    ("sql_count", "Bare SQL, capped COUNT of the filtered list"),
     ("dashboard", "Dashboard /"),
     ("detail", "Commitment page, long history"),
     ("review", "Implementation review of a session"),
@@ -153,9 +154,9 @@ def scenario(n: int) -> dict:
     if views.PAGE_SIZE != PAGE_SIZE:
         raise RuntimeError(f"council.views.PAGE_SIZE is {views.PAGE_SIZE}, bench expects 25")
     council_id = (
-        Commitment.objects.values("session__council")
+        Commitment.objects.values("council")
         .annotate(n=Count("pk"))
-        .order_by("-n", "session__council")[0]["session__council"]
+        .order_by("-n", "council")[0]["council"]
     )
     agency_id = (
         Responsibility.objects.filter(
@@ -181,6 +182,25 @@ def scenario(n: int) -> dict:
         max(1, math.ceil(admin_matched / per_admin_page)),
         (deep_page - 1) * PAGE_SIZE // per_admin_page + 1,
     )
+    # The deep page is reached as a user reaches it, by the Next link: its cursor holds
+    # the sort key of the last row of the page before (computed here directly).
+    deep_cursor = None
+    if deep_page > 1:
+        from django.db.models import Exists, OuterRef
+
+        from council import paging
+        from council.models import DEADLINE_KEY
+
+        before_deep = (
+            Commitment.objects.filter(council=council_id, status=LIST_STATUS)
+            .filter(
+                Exists(Responsibility.objects.filter(commitment=OuterRef("pk"), agency=agency_id))
+            )
+            .annotate(deadline_key=DEADLINE_KEY)
+            .order_by("deadline_key", "pk")
+            .values_list("deadline_key", "pk")[(deep_page - 1) * PAGE_SIZE - 1]
+        )
+        deep_cursor = paging.encode("deadline", list(before_deep), (deep_page - 1) * PAGE_SIZE + 1)
     long_history = (
         Commitment.objects.filter(title__startswith=LONG_HISTORY_MARK).values_list("pk", flat=True)
     ).first()
@@ -212,6 +232,7 @@ def scenario(n: int) -> dict:
         "matched": matched,
         "admin_matched": admin_matched,
         "deep_page": deep_page,
+        "deep_cursor": deep_cursor,
         "last_page": last_page,
         "admin_deep_page": admin_deep,
         "admin_per_page": per_admin_page,
@@ -256,8 +277,12 @@ def urls(sc: dict) -> dict[str, str]:
     export = reverse("council:commitment-export", args=["xlsx"])
     return {
         "list_first": listing,
-        "list_deep": f"{listing}&page={sc['deep_page']}",
-        "list_last": f"{listing}&page={sc['last_page']}",
+        "list_deep": (
+            f"{listing}&" + urlencode({"after": sc["deep_cursor"]})
+            if sc["deep_cursor"]
+            else listing
+        ),
+        "list_last": f"{listing}&last=1",
         "list_partial": listing,
         "admin_first": admin,
         "admin_deep": f"{admin}&p={sc['admin_deep_page']}",
@@ -356,6 +381,14 @@ def rows_query(page: dict) -> str | None:
         ):
             return text
     return None
+
+
+def offset_query(first_page_sql: str | None, offset: int) -> str | None:
+    """The first page's rows query turned into a numbered page's: LIMIT 25 OFFSET k."""
+    if not first_page_sql or " LIMIT " not in first_page_sql:
+        return None
+    head = first_page_sql.rsplit(" LIMIT ", 1)[0]
+    return f"{head} LIMIT {PAGE_SIZE} OFFSET {offset}"
 
 
 def count_query(page: dict) -> str | None:
@@ -576,6 +609,12 @@ def measure_size(
         text = rows_query(pages[page])
         sql[key] = time_sql(text, runs=runs, warmup=warmup) if text else {"median_ms": None}
         sql[key]["sql"] = text
+    # The contrast: the same rows fetched as numbered pages do, with OFFSET.
+    text = offset_query(sql["sql_first"].get("sql"), (sc["deep_page"] - 1) * PAGE_SIZE)
+    sql["sql_deep_offset"] = (
+        time_sql(text, runs=runs, warmup=warmup) if text else {"median_ms": None}
+    )
+    sql["sql_deep_offset"]["sql"] = text
     text = count_query(pages["list_first"])
     sql["sql_count"] = time_sql(text, runs=runs, warmup=warmup) if text else {"median_ms": None}
     sql["sql_count"]["sql"] = text
@@ -976,6 +1015,7 @@ LEFT_PANEL = {
     "admin_deep",
     "sql_first",
     "sql_deep",
+    "sql_deep_offset",
     "sql_count",
 }
 
