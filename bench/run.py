@@ -200,7 +200,13 @@ def scenario(n: int) -> dict:
             .order_by("deadline_key", "pk")
             .values_list("deadline_key", "pk")[(deep_page - 1) * PAGE_SIZE - 1]
         )
-        deep_cursor = paging.encode("deadline", list(before_deep), (deep_page - 1) * PAGE_SIZE + 1)
+        cap = views.LIST_COUNT_CAP  # a Next link carries the first page's capped count
+        deep_cursor = paging.encode(
+            "deadline",
+            list(before_deep),
+            (deep_page - 1) * PAGE_SIZE + 1,
+            (min(matched, cap), matched > cap),
+        )
     long_history = (
         Commitment.objects.filter(title__startswith=LONG_HISTORY_MARK).values_list("pk", flat=True)
     ).first()
@@ -805,6 +811,15 @@ def targets(results: dict[int, dict]) -> list[tuple[str, str, str]]:
                 verdict(None if value is None else value <= 200),
             )
         )
+    tp = big.get("throughput")
+    if tp and "ratio" in tp:
+        rows.append(
+            (
+                "list ≥ 0.5× the requests/s of a trivial view (gunicorn, 2 workers)",
+                f"{tp['ratio']:.2f}× ({tp['list']['rps']:,.0f} vs {tp['trivial']['rps']:,.0f}/s)",
+                verdict(tp["ratio"] >= 0.5),
+            )
+        )
     scan = big["scan"]
     rows.append(
         (
@@ -951,6 +966,27 @@ def report_markdown(results: dict[int, dict], machine: dict, command: str = "") 
     ]
     for label, get in lines:
         out.append(f"| {label} | " + " | ".join(get(results[n]) for n in sizes) + " |")
+    biggest = max(sizes)
+    tp = results[biggest].get("throughput")
+    if tp and "list" in tp:
+        out += [
+            "",
+            f"## Throughput (N = {_size(biggest)}, gunicorn)",
+            "",
+            f"gunicorn with {tp['workers']} sync workers on loopback, `wrk` with "
+            f"{tp['connections']} connections for {tp['seconds']} s per URL after a 2 s warm-up, "
+            "signed in as the manager. The trivial view is `/healthz` (one `SELECT 1`) with the "
+            "same session cookie: the same middleware, session and user lookups.",
+            "",
+            "| URL | requests/s | median latency (ms) |",
+            "|---|---:|---:|",
+        ]
+        for name, label in (("trivial", "trivial view `/healthz`"), ("list", "commitment list")):
+            row = tp[name]
+            out.append(f"| {label} | {row['rps']:,.1f} | {_ms(row['p50_ms'])} |")
+        out += ["", f"Ratio list / trivial: **{tp['ratio']:.2f}**."]
+    elif tp:
+        out += ["", "## Throughput", "", f"Not measured: {tp.get('skipped')}."]
     out += ["", "## Targets", ""]
     out += [
         "Time ratios compare the largest and the smallest N measured; memory compares the "
@@ -1100,6 +1136,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="Measure nothing: write the report and the plot again from bench/out/results.json.",
     )
+    parser.add_argument(
+        "--throughput",
+        action="store_true",
+        help="After the largest size, requests per second under gunicorn with wrk: the "
+        "list next to a trivial view (needs wrk).",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--payload", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1143,6 +1185,26 @@ def main(argv: list[str] | None = None) -> int:
                 plans_dir=OUT_DIR / "plans",
             )
             OUT_DIR.mkdir(parents=True, exist_ok=True)
+            results_path.write_text(
+                json.dumps(
+                    {"command": command.strip(), "machine": machine, "results": results},
+                    indent=1,
+                    default=str,
+                ),
+                encoding="utf-8",
+            )
+        if args.throughput:
+            import throughput
+
+            biggest = max(sizes)
+            print(f"\n== Throughput on N = {biggest:,} (gunicorn, wrk)", flush=True)
+            results[biggest]["throughput"] = throughput.measure(
+                args.database_url, urls(results[biggest]["scenario"])["list_first"]
+            )
+            for name in ("trivial", "list"):
+                row = results[biggest]["throughput"].get(name)
+                if row:
+                    print(f"  {name:<8} {row['rps']:8.1f} requests/s", flush=True)
             results_path.write_text(
                 json.dumps(
                     {"command": command.strip(), "machine": machine, "results": results},

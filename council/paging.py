@@ -107,15 +107,23 @@ def capped_count(queryset: QuerySet, cap: int) -> tuple[int, bool]:
     return min(counted, cap), counted > cap
 
 
-def encode(ordering_name: str, values: list, start: int | None) -> str:
+def encode(
+    ordering_name: str, values: list, start: int | None, count: tuple[int, bool] | None = None
+) -> str:
+    """A cursor: the sort key of a row, the position it leads to and, so that following
+    pages need not count again, the (capped) count of the first page."""
     plain = [v.isoformat() if isinstance(v, datetime.date) else v for v in values]
-    return signing.dumps([ordering_name, plain, start], salt=SALT, compress=True)
+    return signing.dumps(
+        [ordering_name, plain, start, list(count) if count else None], salt=SALT, compress=True
+    )
 
 
-def decode(cursor: str, ordering_name: str, ordering: Ordering) -> tuple[list, int | None]:
-    """The key values and the start index carried by ``cursor``; ValueError if unusable."""
+def decode(
+    cursor: str, ordering_name: str, ordering: Ordering
+) -> tuple[list, int | None, tuple[int, bool] | None]:
+    """The key values, start index and count carried by ``cursor``; ValueError if unusable."""
     try:
-        name, plain, start = signing.loads(cursor, salt=SALT)
+        name, plain, start, count = signing.loads(cursor, salt=SALT)
     except (signing.BadSignature, TypeError, ValueError) as error:
         raise ValueError("unreadable cursor") from error
     if name != ordering_name or len(plain) != len(ordering.keys):
@@ -129,7 +137,11 @@ def decode(cursor: str, ordering_name: str, ordering: Ordering) -> tuple[list, i
         values.append(value)
     if start is not None and not isinstance(start, int):
         raise ValueError("cursor start of the wrong type")
-    return values, start
+    if count is not None:
+        if not (isinstance(count, list) and len(count) == 2 and isinstance(count[0], int)):
+            raise ValueError("cursor count of the wrong type")
+        count = (count[0], bool(count[1]))
+    return values, start, count
 
 
 def keyset_page(
@@ -145,25 +157,28 @@ def keyset_page(
 ) -> KeysetPage:
     """One page of ``queryset`` in ``ordering``: the first, the one after or before a
     cursor, or the last. A cursor that cannot be read gives the first page."""
-    count, capped = capped_count(queryset, count_cap)
     if ordering.annotations:
         queryset = queryset.annotate(**dict(ordering.annotations))
     backwards = False
     start: int | None = 1
     condition = None
+    counted = None
     try:
         if after:
-            values, start = decode(after, ordering_name, ordering)
+            values, start, counted = decode(after, ordering_name, ordering)
             condition = ordering.after(values)
         elif before:
-            values, start = decode(before, ordering_name, ordering)
+            values, start, counted = decode(before, ordering_name, ordering)
             condition = ordering.reversed().after(values)
             backwards = True
         elif last:
             backwards = True
             start = None
     except ValueError:
-        start, condition, backwards = 1, None, False
+        start, condition, backwards, counted = 1, None, False, None
+    # The first page counts; the pages after it carry that count in their cursors (a
+    # row added meanwhile shows on the next first page, as in any paged list).
+    count, capped = counted or capped_count(queryset, count_cap)
     order = ordering.reversed() if backwards else ordering
     rows = queryset.order_by(*order.order_by())
     if condition is not None:
@@ -183,10 +198,14 @@ def keyset_page(
     next_cursor = previous_cursor = None
     if items and has_next:
         following = start + len(items) if start is not None else None
-        next_cursor = encode(ordering_name, ordering.values_of(items[-1]), following)
+        next_cursor = encode(
+            ordering_name, ordering.values_of(items[-1]), following, (count, capped)
+        )
     if items and has_previous:
         preceding = max(1, start - size) if start is not None else None
-        previous_cursor = encode(ordering_name, ordering.values_of(items[0]), preceding)
+        previous_cursor = encode(
+            ordering_name, ordering.values_of(items[0]), preceding, (count, capped)
+        )
     return KeysetPage(
         object_list=items,
         has_next=has_next,

@@ -218,6 +218,20 @@ def test_list_counts_up_to_a_cap_and_says_more(client, world, monkeypatch):
     assert "More than 20 commitments" in response.content.decode()
 
 
+def test_following_pages_carry_the_count_instead_of_counting_again(client, world):
+    client.force_login(world.users["manager"])
+    grow(world, 30)
+    url = reverse("council:commitment-list")
+    first = client.get(url, {"ordering": "deadline"}).context["page"]
+    with CaptureQueriesContext(connection) as first_queries:
+        client.get(url, {"ordering": "deadline"})
+    with CaptureQueriesContext(connection) as next_queries:
+        second = client.get(url, {"ordering": "deadline", "after": first.next_cursor})
+    assert second.context["page"].count == 33
+    assert "33 commitments" in second.content.decode()
+    assert len(next_queries) == len(first_queries) - 1
+
+
 def test_a_tampered_or_foreign_cursor_gives_the_first_page(client, world):
     client.force_login(world.users["manager"])
     grow(world, 30)
