@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext
@@ -117,14 +119,17 @@ class CommitmentFilter(django_filters.FilterSet):
             # Choices as plain (id, label) pairs: hundreds of sessions and agencies built
             # as model instances cost more than the rest of the page. The fields still
             # validate against their querysets.
-            form.fields["session"].choices = [
-                ("", form.fields["session"].empty_label),
-                *_session_choices(self.request),
-            ]
-            form.fields["agency"].choices = [
-                ("", form.fields["agency"].empty_label),
-                *_agency_choices(),
-            ]
+            # Callables: computed only when the form is drawn (not for htmx results).
+            session_empty = form.fields["session"].empty_label
+            agency_empty = form.fields["agency"].empty_label
+            request = self.request
+            # Cached: the widget reads its choices twice (the required check, the options).
+            form.fields["session"].choices = functools.cache(
+                lambda: [("", session_empty), *_session_choices(request)]
+            )
+            form.fields["agency"].choices = functools.cache(
+                lambda: [("", agency_empty), *_agency_choices()]
+            )
             form.choices_written = True
         return form
 
