@@ -782,10 +782,16 @@ def _review_context(request: HttpRequest, session: Session) -> dict:
         **({"group": group} if group else {}),
         **({"undecided": "1"} if undecided else {}),
     }
+    groups = review.page_groups(session, page_items, continued=continued)
+    for shown in groups:
+        for row in shown.rows:
+            row.row_form = None  # a row's own form with errors, set by session_review_decide
     return {
         "session": session,
         "by": by,
-        "groups": review.page_groups(session, page_items, continued=continued),
+        "groups": groups,
+        "row_form": None,
+        "decision_errors": None,
         "summary": summary,
         "statuses": review.status_counts(summary),
         "index": index,
@@ -883,8 +889,14 @@ def session_review_decide(request: HttpRequest, pk: int, commitment_pk: int) -> 
     }
     if request.htmx:
         return render(request, "council/session_review.html#review-row", context, status=status)
+    # Without htmx the whole page comes back: the errors at its top (the row may be on
+    # another page of the review) and in the row's own form when it is on this page.
     full = _review_context(request, session)
-    full.update({"row_errors": {commitment.pk: form}})
+    for group in full["groups"]:
+        for listed in group.rows:
+            if listed.pk == commitment.pk:
+                listed.row_form = form
+    full["decision_errors"] = {"commitment": row, "form": form}
     return render(request, "council/session_review.html", full, status=status)
 
 

@@ -348,6 +348,19 @@ def test_decision_form_errors_return_the_row(secretariat, data):
     assert 'aria-invalid="true"' in response.content.decode()
 
 
+def test_decision_form_errors_without_javascript_show_on_the_page_and_the_row(secretariat, data):
+    target = data.reviewed[4]
+    response = secretariat.post(
+        reverse("council:session-review-decide", args=[data.s13.pk, target.pk]),
+        {"decision": "extend", "note": "kept text"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 422 and "<html" in body
+    assert f"The decision on {target} was not recorded" in body
+    assert 'aria-invalid="true"' in body and "kept text" in body  # the row keeps the input
+    assert not Review.objects.filter(commitment=target, session=data.s13).exists()
+
+
 def test_not_reviewed_commitment_cannot_be_decided(secretariat, data):
     (gone,) = data.not_reviewed
     response = secretariat.post(
