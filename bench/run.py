@@ -62,6 +62,9 @@ ROWS = [
     ("sql_deep", "Bare SQL, list rows, deep page (keyset, as the page runs it)"),
     ("sql_deep_offset", "Bare SQL, same deep page by OFFSET (contrast)"),
     ("sql_count", "Bare SQL, capped COUNT of the filtered list"),
+    ("sql_page", "Bare SQL, every query of the list's first page, replayed"),
+    ("healthz", "Stack floor: `/healthz` (no session, user or template)"),
+    ("floor", "Lightest signed-in page (notifications, none): session, user, layout"),
     ("dashboard", "Dashboard /"),
     ("detail", "Commitment page, long history"),
     ("review", "Implementation review of a session"),
@@ -69,6 +72,8 @@ ROWS = [
     ("scan", "Reminder scan over all N"),
 ]
 PAGES = ["list_first", "list_deep", "list_last", "list_partial", "admin_first", "admin_deep"] + [
+    "healthz",
+    "floor",
     "dashboard",
     "detail",
     "review",
@@ -79,6 +84,8 @@ RATIOS = [
     ("ratio_admin_deep", "Ours / admin, deep page", "list_deep", "admin_deep"),
     ("ratio_sql_first", "Ours / bare SQL, first page", "list_first", "sql_first"),
     ("ratio_sql_deep", "Ours / bare SQL, deep page", "list_deep", "sql_deep"),
+    ("ratio_sql_page", "Ours / all the page's queries, first page", "list_first", "sql_page"),
+    ("ratio_floor", "Ours / lightest signed-in page, first page", "list_first", "floor"),
 ]
 
 
@@ -292,6 +299,8 @@ def urls(sc: dict) -> dict[str, str]:
         "list_partial": listing,
         "admin_first": admin,
         "admin_deep": f"{admin}&p={sc['admin_deep_page']}",
+        "healthz": reverse("healthz"),
+        "floor": reverse("council:notification-list"),
         "dashboard": reverse("council:dashboard"),
         "detail": reverse("council:commitment-detail", args=[sc["long_history_id"]]),
         "review": reverse("council:session-review", args=[sc["review_session_id"]]),
@@ -402,6 +411,41 @@ def count_query(page: dict) -> str | None:
         if query["sql"].startswith("SELECT COUNT(*)") and "council_commitment" in query["sql"]:
             return query["sql"]
     return None
+
+
+def page_queries(page: dict) -> list[str]:
+    """Every SELECT a page sent (a server-side cursor's DECLARE as its SELECT), in order."""
+    texts = []
+    for query in page["all_queries"]:
+        text = query["sql"]
+        if text.startswith("DECLARE ") and " FOR SELECT " in text:
+            text = text.split(" FOR ", 1)[1]
+        if text.startswith("SELECT"):
+            texts.append(text)
+    return texts
+
+
+def time_sql_batch(texts: list[str], *, runs: int = RUNS, warmup: int = WARMUP) -> dict:
+    """Median time of sending ``texts`` one after another and fetching every row."""
+    from django.db import connection
+
+    def once(cursor):
+        started = time.perf_counter()
+        for text in texts:
+            cursor.execute(text)
+            cursor.fetchall()
+        return time.perf_counter() - started
+
+    with connection.cursor() as cursor:
+        for _ in range(max(1, warmup)):
+            once(cursor)
+        times = [once(cursor) for _ in range(max(1, runs))]
+    return {
+        "median_ms": statistics.median(times) * 1000,
+        "min_ms": min(times) * 1000,
+        "statements": len(texts),
+        "runs": len(times),
+    }
 
 
 def time_sql(text: str, *, runs: int = RUNS, warmup: int = WARMUP) -> dict:
@@ -624,6 +668,10 @@ def measure_size(
     text = count_query(pages["list_first"])
     sql["sql_count"] = time_sql(text, runs=runs, warmup=warmup) if text else {"median_ms": None}
     sql["sql_count"]["sql"] = text
+    # The floor of the whole page's database work: all its queries, sent bare.
+    texts = page_queries(pages["list_first"])
+    sql["sql_page"] = time_sql_batch(texts, runs=runs, warmup=warmup)
+    sql["sql_page"]["sql"] = ";\n".join(texts)
     for key in sql:
         print(f"  {key:<12} {sql[key]['median_ms'] or 0:9.1f} ms", flush=True)
     result["sql"] = sql
@@ -685,7 +733,9 @@ def write_plans(directory: Path, pages: dict, sql: dict, scan: dict) -> None:
         (directory / f"{key}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for key, item in sql.items():
         if item.get("sql"):
-            text = f"# {key}\n{item['sql']}\n\n{explain(item['sql'])}\n"
+            # The replayed page is several statements: listed, each one's plan in its page file.
+            plan = "" if "statements" in item else explain(item["sql"])
+            text = f"# {key}\n{item['sql']}\n\n{plan}\n"
             (directory / f"{key}.txt").write_text(text, encoding="utf-8")
     (directory / "scan.txt").write_text(scan["plan"] + "\n", encoding="utf-8")
 
@@ -879,7 +929,9 @@ def _plan_summary(plan: str) -> str:
     return "?"
 
 
-def report_markdown(results: dict[int, dict], machine: dict, command: str = "") -> str:
+def report_markdown(
+    results: dict[int, dict], machine: dict, command: str = "", plot_name: str = "RESULTS.png"
+) -> str:
     sizes = sorted(results)
     head = "| | " + " | ".join(f"N = {_size(n)}" for n in sizes) + " |"
     rule = "|---|" + "---:|" * len(sizes)
@@ -942,6 +994,33 @@ def report_markdown(results: dict[int, dict], machine: dict, command: str = "") 
         out.append(
             f"| {label} | " + " | ".join("—" if v is None else f"{v:.2f}" for v in values) + " |"
         )
+    out += [
+        "",
+        "## Where the list's time goes (first page, medians, ms)",
+        "",
+        "The lightest signed-in page is what any page of ours costs before its own work "
+        "(session, user, navigation, layout); the replayed queries are the whole page's "
+        "database work sent bare (they include the session and user lookups the floor makes "
+        "too). What remains is Python: the filter form and its choices, building the "
+        "queries, rows as objects, the template.",
+        "",
+        head,
+        rule,
+    ]
+    for label, get in (
+        ("List, first page", lambda r: value_of(r, "list_first")),
+        ("Lightest signed-in page", lambda r: value_of(r, "floor")),
+        ("Every query of the page, replayed bare", lambda r: value_of(r, "sql_page")),
+        (
+            "Remainder (list − floor − its queries)",
+            lambda r: (
+                value_of(r, "list_first") - value_of(r, "floor") - value_of(r, "sql_page")
+                if None not in (value_of(r, k) for k in ("list_first", "floor", "sql_page"))
+                else None
+            ),
+        ),
+    ):
+        out.append(f"| {label} | " + " | ".join(_ms(get(results[n])) for n in sizes) + " |")
     out += ["", "## Queries per page", "", head, rule]
     for key in PAGES:
         label = dict(ROWS)[key]
@@ -985,15 +1064,24 @@ def report_markdown(results: dict[int, dict], machine: dict, command: str = "") 
             f"gunicorn with {tp['workers']} sync workers on loopback, `wrk` with "
             f"{tp['connections']} connections for {tp['seconds']} s per URL after a 2 s warm-up, "
             "signed in as the manager. The trivial view is `/healthz` (one `SELECT 1`) with the "
-            "same cookie and middleware; it never reads the session or the user.",
+            "same cookie and middleware; it never reads the session or the user. The lightest "
+            "signed-in page is the notifications page with none to show: the session, the user, "
+            "the navigation and layout that every page of ours draws before its own work.",
             "",
             "| URL | requests/s | median latency (ms) |",
             "|---|---:|---:|",
         ]
-        for name, label in (("trivial", "trivial view `/healthz`"), ("list", "commitment list")):
-            row = tp[name]
-            out.append(f"| {label} | {row['rps']:,.1f} | {_ms(row['p50_ms'])} |")
+        for name, label in (
+            ("trivial", "trivial view `/healthz`"),
+            ("floor", "lightest signed-in page `/notifications/`"),
+            ("list", "commitment list"),
+        ):
+            row = tp.get(name)
+            if row:
+                out.append(f"| {label} | {row['rps']:,.1f} | {_ms(row['p50_ms'])} |")
         out += ["", f"Ratio list / trivial: **{tp['ratio']:.2f}**."]
+        if "ratio_floor" in tp:
+            out[-1] += f" Ratio list / lightest signed-in page: **{tp['ratio_floor']:.2f}**."
     elif tp:
         out += ["", "## Throughput", "", f"Not measured: {tp.get('skipped')}."]
     dl = results[biggest].get("delivery")
@@ -1057,7 +1145,7 @@ def report_markdown(results: dict[int, dict], machine: dict, command: str = "") 
         "(see above), 100 per page. Its deep page is the one holding the same row offset as the "
         "list's deep page.",
         "",
-        "![time against N](out/plot.png)",
+        f"![Median server time against N, log–log]({plot_name})",
         "",
         "EXPLAIN ANALYZE of each page's slowest queries: `bench/out/plans/<N>/`. "
         "Raw numbers: `bench/out/results.json`.",
@@ -1077,6 +1165,9 @@ LEFT_PANEL = {
     "sql_deep",
     "sql_deep_offset",
     "sql_count",
+    "sql_page",
+    "healthz",
+    "floor",
 }
 
 
@@ -1178,6 +1269,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [1_000] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",")]
     default_output = OUT_DIR / "RESULTS-quick.md" if args.quick else BENCH_DIR / "RESULTS.md"
     output = Path(args.output) if args.output else default_output
+    # The plot sits beside its report (bench/RESULTS.png is committed with RESULTS.md).
+    plot_path = output.with_suffix(".png")
     command = ".venv/bin/python bench/run.py " + " ".join(
         argv if argv is not None else sys.argv[1:]
     )
@@ -1189,7 +1282,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.report_only:
         if not results:
             raise SystemExit(f"Nothing to report: {results_path} holds no results.")
-        text = report_markdown(results, stored["machine"], command=stored.get("command", ""))
+        text = report_markdown(
+            results, stored["machine"], command=stored.get("command", ""), plot_name=plot_path.name
+        )
     else:
         ensure_database(args.database_url, recreate=args.recreate_database)
         configure(args.database_url)
@@ -1225,7 +1320,7 @@ def main(argv: list[str] | None = None) -> int:
             results[biggest]["throughput"] = throughput.measure(
                 args.database_url, urls(results[biggest]["scenario"])["list_first"]
             )
-            for name in ("trivial", "list"):
+            for name in ("trivial", "floor", "list"):
                 row = results[biggest]["throughput"].get(name)
                 if row:
                     print(f"  {name:<8} {row['rps']:8.1f} requests/s", flush=True)
@@ -1242,12 +1337,12 @@ def main(argv: list[str] | None = None) -> int:
                 ),
                 encoding="utf-8",
             )
-        text = report_markdown(results, machine, command=command.strip())
+        text = report_markdown(results, machine, command=command.strip(), plot_name=plot_path.name)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
-    plot(results, OUT_DIR / "plot.png")
+    plot(results, plot_path)
     print("\n" + text)
-    print(f"Written: {output}, {results_path}, {OUT_DIR / 'plot.png'}")
+    print(f"Written: {output}, {results_path}, {plot_path}")
     return 0
 
 

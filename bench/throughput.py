@@ -92,8 +92,15 @@ def _wrk(url: str, cookie: str) -> dict:
     }
 
 
+URLS = (("trivial", "/healthz"), ("floor", "/notifications/"))
+
+
 def measure(database_url: str, list_path: str, username: str = "bench-manager") -> dict:
-    """{"trivial": {...}, "list": {...}, "ratio": list rps / trivial rps} or {"skipped": why}."""
+    """{"trivial": {...}, "floor": {...}, "list": {...}, "ratio": list rps / trivial rps,
+    "ratio_floor": list rps / floor rps} or {"skipped": why}.
+
+    The floor is the lightest page a signed-in user gets (the notifications page with none):
+    session, user and the page layout, what every page of ours pays before its own work."""
     if shutil.which("wrk") is None:
         return {"skipped": "wrk is not installed (apt-get install wrk)"}
     cookie = _session_cookie(username)
@@ -124,7 +131,7 @@ def measure(database_url: str, list_path: str, username: str = "bench-manager") 
         _wait_until_up(port, process)
         base = f"http://127.0.0.1:{port}"
         results = {}
-        for name, path in (("trivial", "/healthz"), ("list", list_path)):
+        for name, path in (*URLS, ("list", list_path)):
             subprocess.run(  # warm both workers (imports, template loading, connections)
                 [shutil.which("wrk"), "-t1", "-c2", "-d2s", "-H", f"Cookie: {cookie}", base + path],
                 capture_output=True,
@@ -135,10 +142,11 @@ def measure(database_url: str, list_path: str, username: str = "bench-manager") 
     finally:
         process.terminate()
         process.wait(timeout=30)
-    for name in ("trivial", "list"):
+    for name in ("trivial", "floor", "list"):
         if results[name]["non_2xx"]:
             raise RuntimeError(f"{name}: {results[name]['non_2xx']} responses were not 2xx/3xx")
     results["ratio"] = results["list"]["rps"] / results["trivial"]["rps"]
+    results["ratio_floor"] = results["list"]["rps"] / results["floor"]["rps"]
     results["workers"] = WORKERS
     results["connections"] = CONNECTIONS
     results["seconds"] = SECONDS

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .fields import IdChoiceField
-from .models import Agency, Commitment, Party, Responsibility, Sector, Session
+from .models import Agency, Commitment, Council, Party, Responsibility, Sector, Session
 from .policies import policy_for
 from .querysets import local_today
 from .widgets import QuickSelect
@@ -20,7 +20,7 @@ OPEN = "open"
 
 
 def _councils(request):
-    return policy_for(request).councils() if request else Session.objects.none()
+    return policy_for(request).councils() if request else Council.objects.none()
 
 
 def _sessions(request):
@@ -50,7 +50,25 @@ def _agency_choices() -> list[tuple[int, str]]:
     rows = Agency.objects.order_by("party__order", "name").values_list(
         "pk", "short_name", "name", "party__code"
     )
-    return [(pk, f"{short or name} ({code})") for pk, short, name, code in rows]
+    return [(pk, Agency.label_of(short, name, code)) for pk, short, name, code in rows]
+
+
+def _short_or_name(queryset) -> list[tuple[int, str]]:
+    """(id, label) pairs as the model's ``__str__`` writes them: the short name, else the
+    name (in the current language: django-modeltranslation reads the column with fallback)."""
+    rows = queryset.values_list("pk", "short_name", "name")
+    return [(pk, short or name) for pk, short, name in rows]
+
+
+def _choices(request) -> dict:
+    """Each choice field's options as plain (id, label) pairs, by field name."""
+    return {
+        "council": lambda: _short_or_name(_councils(request)),
+        "session": lambda: _session_choices(request),
+        "sector": lambda: list(Sector.objects.values_list("pk", "name")),
+        "party": lambda: _short_or_name(Party.objects.all()),
+        "agency": _agency_choices,
+    }
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -118,18 +136,14 @@ class CommitmentFilter(django_filters.FilterSet):
         if not getattr(form, "choices_written", False):
             # Choices as plain (id, label) pairs: hundreds of sessions and agencies built
             # as model instances cost more than the rest of the page. The fields still
-            # validate against their querysets.
-            # Callables: computed only when the form is drawn (not for htmx results).
-            session_empty = form.fields["session"].empty_label
-            agency_empty = form.fields["agency"].empty_label
-            request = self.request
-            # Cached: the widget reads its choices twice (the required check, the options).
-            form.fields["session"].choices = functools.cache(
-                lambda: [("", session_empty), *_session_choices(request)]
-            )
-            form.fields["agency"].choices = functools.cache(
-                lambda: [("", agency_empty), *_agency_choices()]
-            )
+            # validate against their querysets. Callables: computed only when the form is
+            # drawn (not for htmx results), and cached: the widget reads them twice (the
+            # required check, then the options).
+            for name, options in _choices(self.request).items():
+                field = form.fields[name]
+                field.choices = functools.cache(
+                    lambda empty=field.empty_label, options=options: [("", empty), *options()]
+                )
             form.choices_written = True
         return form
 

@@ -167,7 +167,12 @@ class Agency(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.short_name or self.name} ({self.party.code})"
+        return self.label_of(self.short_name, self.name, self.party.code)
+
+    @staticmethod
+    def label_of(short_name: str, name: str, party_code: str) -> str:
+        """How lists name an agency: "MTI (KZ)"; for rows read as values."""
+        return f"{short_name or name} ({party_code})"
 
     def clean(self) -> None:
         if self.parent_id and self.parent.party_id != self.party_id:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 from django.apps import apps
 from django.db import models
@@ -108,3 +109,74 @@ class CommitmentQuerySet(models.QuerySet):
                 ),
             )
         )
+
+    def for_list_page(self) -> CommitmentQuerySet:
+        """The commitment list's rows: the columns a row shows and sorts by, no more.
+
+        A row read whole (texts, notes, every language of every name) cost more than the
+        query that found it; a template reaching for another column raises in the page
+        tests (fetch mode RAISE) instead of loading it row by row. The responsible
+        agencies come from ``attach_responsible``."""
+        return self.select_related("session__council", "sector").only(
+            *LIST_PAGE_FIELDS, *localized(*LIST_PAGE_NAMES)
+        )
+
+
+class ResponsibleAgency(NamedTuple):
+    """An agency responsible for a commitment, as a list row names it."""
+
+    label: str
+    role: str
+
+
+def attach_responsible(commitments: list) -> list:
+    """Set ``responsible`` on each commitment: its agencies as ``ResponsibleAgency``, by
+    party, lead first, as the commitment page lists them (two small queries; runs them).
+
+    A page of rows read as Responsibility, Agency and Party instances, each name in four
+    languages, cost five times the rows' own query."""
+    Responsibility = apps.get_model("council", "Responsibility")
+    Agency = apps.get_model("council", "Agency")
+    by_commitment: dict[int, list[ResponsibleAgency]] = {c.pk: [] for c in commitments}
+    rows = list(
+        Responsibility.objects.filter(commitment__in=list(by_commitment))
+        .order_by("commitment_id", "party__order", "role", "agency__name")
+        .values_list("commitment_id", "agency_id", "role")
+    )
+    labels = {
+        pk: Agency.label_of(short, name, code)
+        for pk, short, name, code in Agency.objects.filter(
+            pk__in={agency for _c, agency, _r in rows}
+        ).values_list("pk", "short_name", "name", "party__code")
+    }
+    for commitment, agency, role in rows:
+        by_commitment[commitment].append(ResponsibleAgency(labels[agency], role))
+    for commitment in commitments:
+        commitment.responsible = by_commitment[commitment.pk]
+    return commitments
+
+
+# What a row of the commitment list shows (title, session, sector, deadline, status) and
+# the keys its orderings page by (adoption date, session, deadline, status, title, id).
+LIST_PAGE_FIELDS = (
+    "clause",
+    "title",
+    "status",
+    "deadline",
+    "deadline_kind",
+    "adopted_on",
+    "council",
+    "session__number",
+)
+LIST_PAGE_NAMES = ("session__council__short_name", "sector__name")
+
+
+def localized(*paths: str) -> list[str]:
+    """``only()`` paths for names stored per language: the column of every language.
+
+    django-modeltranslation rewrites such paths only through models that are translated
+    themselves, so ``session__council__short_name`` (Commitment, Session are not) would
+    load the names row by row when read."""
+    from django.conf import settings
+
+    return [f"{path}_{code}" for path in paths for code, _name in settings.LANGUAGES]

@@ -55,7 +55,7 @@ from .models import (
 )
 from .paging import Key, Ordering, keyset_page
 from .policies import policy_for
-from .querysets import local_today
+from .querysets import attach_responsible, local_today
 
 PAGE_SIZE = 25
 UPDATES_SHOWN = 50
@@ -420,7 +420,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         rows = commitment_filter.qs
     ordering_name = commitment_filter.ordering_name()
     page = keyset_page(
-        rows.for_list().with_overdue_flag(),
+        rows.for_list_page().with_overdue_flag(),
         LIST_ORDERINGS[ordering_name],
         ordering_name=ordering_name,
         size=PAGE_SIZE,
@@ -429,6 +429,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         last=request.GET.get("last") == "1",
         count_cap=LIST_COUNT_CAP,
     )
+    attach_responsible(page.object_list)
     query = request.GET.copy()
     for name in ("page", "after", "before", "last"):
         query.pop(name, None)

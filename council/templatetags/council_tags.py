@@ -3,6 +3,7 @@
 import datetime
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,18 +22,23 @@ STATUS_CLASSES = {
 }
 
 
-@register.inclusion_tag("council/includes/status_badge.html")
-def status_badge(commitment, overdue=None):
-    """The status as a badge; "overdue" is added for open commitments past their deadline."""
+@register.simple_tag
+def status_badge(commitment, overdue=None) -> str:
+    """The status as a badge; "overdue" is added for open commitments past their deadline.
+
+    Written with ``format_html``, not an inclusion template: lists draw one per row."""
     if overdue is None:
         overdue = getattr(commitment, "overdue", None)
         if overdue is None:
             overdue = commitment.is_overdue()
-    return {
-        "label": commitment.get_status_display(),
-        "css": STATUS_CLASSES.get(commitment.status, "text-bg-secondary"),
-        "overdue": overdue,
-    }
+    badge = format_html(
+        '<span class="badge {}">{}</span>',
+        STATUS_CLASSES.get(commitment.status, "text-bg-secondary"),
+        commitment.get_status_display(),
+    )
+    if overdue:
+        badge += format_html(' <span class="badge text-bg-danger">{}</span>', _("Overdue"))
+    return badge
 
 
 @register.filter
