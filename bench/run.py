@@ -944,7 +944,9 @@ def report_markdown(
         "",
         f"- CPU: {machine['nproc']} cores ({machine['cpu']})",
         f"- PostgreSQL: {machine['postgresql']}",
-        "- PostgreSQL settings (server defaults, untouched): "
+        "- PostgreSQL settings as the app's connections see them (the server's own are "
+        "its defaults, untouched; the app asks for no parallel workers per query, see "
+        "`DB_PARALLEL_WORKERS` in `council/settings.py`): "
         + ", ".join(machine["postgresql_settings"]),
         f"- Python {machine['python']}, Django {machine['django']}, commit {machine['commit']}",
         "- `free -h`:",

@@ -72,3 +72,25 @@ def test_production_reads_services_from_the_environment():
 
 def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in settings_value("s.SECRET_KEY", DJANGO_ENV="production")
+
+
+def test_page_queries_run_without_parallel_workers_unless_asked():
+    url = "postgres://app@db.example.org:5432/council"
+    options = "s.DATABASES['default'].get('OPTIONS', {}).get('options')"
+    assert settings_value(options, DATABASE_URL=url) == "-c max_parallel_workers_per_gather=0"
+    assert settings_value(options, DATABASE_URL=url, DB_PARALLEL_WORKERS="2") == (
+        "-c max_parallel_workers_per_gather=2"
+    )
+    assert settings_value(options, DATABASE_URL=url, DB_PARALLEL_WORKERS="default") == "None"
+    assert settings_value(options) == "None"  # SQLite has no such setting
+
+
+@pytest.mark.django_db
+def test_the_database_connection_applies_the_setting():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
