@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .fields import IdChoiceField
 from .models import Agency, Commitment, Council, Party, Responsibility, Sector, Session
 from .policies import policy_for
-from .querysets import local_today
+from .querysets import local_today, localized_values
 from .widgets import QuickSelect
 
 OVERDUE = "overdue"
@@ -36,27 +36,32 @@ def _sessions(request):
 def _session_choices(request) -> list[tuple[int, str]]:
     if request is None:
         return []
-    councils = {c.pk: str(c) for c in policy_for(request).councils()}
-    rows = (
-        Session.objects.filter(council__in=list(councils))
-        .order_by("council__short_name", "-number")
-        .values_list("pk", "council_id", "number")
+    rows = localized_values(
+        Session.objects.filter(council__in=policy_for(request).council_ids()).order_by(
+            "council__short_name", "-number"
+        ),
+        "pk",
+        "number",
+        names=("council__short_name", "council__name"),
     )
     label = gettext("%(council)s, session %(number)s")
-    return [(pk, label % {"council": councils[c], "number": n}) for pk, c, n in rows]
+    return [(pk, label % {"council": short or name, "number": n}) for pk, n, short, name in rows]
 
 
 def _agency_choices() -> list[tuple[int, str]]:
-    rows = Agency.objects.order_by("party__order", "name").values_list(
-        "pk", "short_name", "name", "party__code"
+    rows = localized_values(
+        Agency.objects.order_by("party__order", "name"),
+        "pk",
+        "party__code",
+        names=("short_name", "name"),
     )
-    return [(pk, Agency.label_of(short, name, code)) for pk, short, name, code in rows]
+    return [(pk, Agency.label_of(short, name, code)) for pk, code, short, name in rows]
 
 
 def _short_or_name(queryset) -> list[tuple[int, str]]:
     """(id, label) pairs as the model's ``__str__`` writes them: the short name, else the
-    name (in the current language: django-modeltranslation reads the column with fallback)."""
-    rows = queryset.values_list("pk", "short_name", "name")
+    name, in the current language."""
+    rows = localized_values(queryset, "pk", names=("short_name", "name"))
     return [(pk, short or name) for pk, short, name in rows]
 
 
@@ -65,7 +70,7 @@ def _choices(request) -> dict:
     return {
         "council": lambda: _short_or_name(_councils(request)),
         "session": lambda: _session_choices(request),
-        "sector": lambda: list(Sector.objects.values_list("pk", "name")),
+        "sector": lambda: localized_values(Sector.objects.all(), "pk", names=("name",)),
         "party": lambda: _short_or_name(Party.objects.all()),
         "agency": _agency_choices,
     }

@@ -591,6 +591,7 @@ class Commitment(Sourced):
         on_delete=models.PROTECT,
         related_name="commitments",
         editable=False,
+        db_index=False,  # the indexes below all start with the council
     )
     # The session's first day, copied for the same reason: "newest first" sorts by it.
     adopted_on = models.DateField(_("adopted on"), editable=False)
@@ -691,6 +692,10 @@ class Commitment(Sourced):
                 "council", "status", DEADLINE_KEY, "id", name="commitment_cncl_status_dl_idx"
             ),
             models.Index("council", DEADLINE_KEY, "id", name="commitment_council_dl_idx"),
+            # Its capped count: ids in order, so with ``responsibility_agency_idx`` the
+            # "responsible agency" filter is a merge join that stops at the cap (2 ms at 1M
+            # commitments, where hashing the council's rows took 10 to 20 ms).
+            models.Index("council", "status", "id", name="commitment_cncl_status_id_idx"),
             # The list's default: newest session first, each session in clause order.
             models.Index(
                 F("adopted_on").desc(), F("session").desc(), "id", name="commitment_adopted_idx"

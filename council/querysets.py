@@ -171,6 +171,33 @@ LIST_PAGE_FIELDS = (
 LIST_PAGE_NAMES = ("session__council__short_name", "sector__name")
 
 
+def localized_values(queryset, *fields: str, names: tuple[str, ...]) -> list[tuple]:
+    """Rows of ``fields`` then each of ``names`` (paths to translated names, may cross
+    relations) in the current language, falling back as django-modeltranslation does: the
+    first filled column of the language's resolution order (runs the query).
+
+    The same as ``values_list`` with django-modeltranslation's fallback, read as plain
+    columns: its own reader resolves each row through the model's descriptors, 3 ms for
+    the 200 agencies of the list's filter where the query takes 0.3."""
+    from django.utils.translation import get_language
+    from modeltranslation.utils import resolution_order
+
+    languages = resolution_order(get_language() or "en")
+    columns = [f"{name}_{code}" for name in names for code in languages]
+    if hasattr(queryset, "rewrite"):
+        queryset = queryset.rewrite(False)
+    plain, width = len(fields), len(languages)
+    starts = range(plain, plain + width * len(names), width)
+    rows = []
+    for row in queryset.values_list(*fields, *columns):
+        texts = [
+            row[start] or next((value for value in row[start + 1 : start + width] if value), "")
+            for start in starts
+        ]
+        rows.append((*row[:plain], *texts))
+    return rows
+
+
 def localized(*paths: str) -> list[str]:
     """``only()`` paths for names stored per language: the column of every language.
 
