@@ -120,10 +120,21 @@ def keys():
 
 def test_reminder_goes_to_focal_points_of_the_agency_and_above(people):
     due_commitment(people, D(2026, 12, 2))
-    reminders.scan(D(2026, 11, 25))
+    # The message counts the days left on the day it is sent: send it on the scan's day.
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 9, 0, tzinfo=ALMATY), tick=False):
+        reminders.scan(D(2026, 11, 25))
     assert ("before_deadline", "focal", D(2026, 11, 25)) in keys()
     assert not Reminder.objects.filter(recipient=people["other_focal"]).exists()
     assert [m.to for m in mail.outbox if "Due in 7 days" in m.subject] == [["focal@example.org"]]
+
+
+def test_a_reminder_sent_late_counts_the_days_left_on_the_day_it_goes(people):
+    due_commitment(people, D(2026, 12, 2))
+    reminders.record_due(D(2026, 11, 25))  # recorded on the day; the mail is down until the 30th
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 9, 0, tzinfo=ALMATY), tick=False):
+        reminders.scan(D(2026, 11, 30))
+    subjects = [m.subject for m in mail.outbox if m.to == ["focal@example.org"]]
+    assert len(subjects) == 1 and subjects[0].startswith("Due in 2 days:"), subjects
 
 
 def test_scanning_twice_or_after_an_outage_sends_once(people):
