@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -582,7 +583,8 @@ class ReminderAdmin(NoDeleteMixin, admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.display(description=_("about"))
+    # Not the "about" of an approximate figure (ObservationQualifier): what it concerns.
+    @admin.display(description=pgettext_lazy("reminder: what it concerns", "about"))
     def target(self, obj: Reminder) -> str:
         return str(obj.commitment or obj.session or _("digest"))
 

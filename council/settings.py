@@ -185,6 +185,8 @@ USE_I18N = True
 # Numbers in the locale's form: 1,400,000 in English, 1 400 000 in Russian. Identifiers
 # and years in templates go through |unlocalize.
 USE_THOUSAND_SEPARATOR = True
+# Kazakh formats (Django ships translations for it, but no formats).
+FORMAT_MODULE_PATH = ["council.formats"]
 # Reference data (names of parties, agencies, councils, sectors, indicators; positions)
 # is stored once with a column per language (council/translation.py). A missing
 # translation falls back to English; Kazakh and Kyrgyz fall back to Russian first, the

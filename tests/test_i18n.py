@@ -3,6 +3,7 @@ catalogue, reference data in several languages, money in the reader's form, and 
 language switcher."""
 
 import copy
+import datetime
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -374,3 +375,13 @@ def test_signing_in_applies_the_profile_language(client, demo):
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "kk"
     assert '<html lang="kk">' in response.content.decode()
     assert "Басқару тақтасы" in response.content.decode()
+
+
+def test_kazakh_dates_and_numbers_follow_kazakh_usage():
+    from django.utils import formats
+
+    with translation.override("kk"):
+        assert formats.date_format(datetime.date(2026, 12, 1), "SHORT_DATE_FORMAT") == "01.12.2026"
+        assert formats.number_format(Decimal("1400.5"), 1, force_grouping=True) == "1\xa0400,5"
+    with translation.override("en"):  # the others are untouched
+        assert formats.number_format(Decimal("1400.5"), 1, force_grouping=True) == "1,400.5"
