@@ -100,6 +100,11 @@ class Policy:
     def council_ids(self) -> QuerySet:
         return self.councils().values("pk")
 
+    @cached_property
+    def council_ids_set(self) -> frozenset[int]:
+        """The ids of ``councils()``, read once (runs a query)."""
+        return frozenset(self.councils().values_list("pk", flat=True))
+
     def can_view_council(self, council: Council) -> bool:
         return self.councils().filter(pk=council.pk).exists()
 

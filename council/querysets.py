@@ -171,6 +171,20 @@ LIST_PAGE_FIELDS = (
 LIST_PAGE_NAMES = ("session__council__short_name", "sector__name")
 
 
+def name_columns(path: str) -> list[str]:
+    """The columns of a translated name (``sector__name``…), in the order
+    django-modeltranslation falls back from the current language."""
+    from django.utils.translation import get_language
+    from modeltranslation.utils import resolution_order
+
+    return [f"{path}_{code}" for code in resolution_order(get_language() or "en")]
+
+
+def name_of(row: dict, path: str) -> str:
+    """The name at ``path`` of a ``values()`` row that selected ``name_columns(path)``."""
+    return next((row[column] for column in name_columns(path) if row[column]), "")
+
+
 def localized_values(queryset, *fields: str, names: tuple[str, ...]) -> list[tuple]:
     """Rows of ``fields`` then each of ``names`` (paths to translated names, may cross
     relations) in the current language, falling back as django-modeltranslation does: the
@@ -179,14 +193,11 @@ def localized_values(queryset, *fields: str, names: tuple[str, ...]) -> list[tup
     The same as ``values_list`` with django-modeltranslation's fallback, read as plain
     columns: its own reader resolves each row through the model's descriptors, 3 ms for
     the 200 agencies of the list's filter where the query takes 0.3."""
-    from django.utils.translation import get_language
-    from modeltranslation.utils import resolution_order
-
-    languages = resolution_order(get_language() or "en")
-    columns = [f"{name}_{code}" for name in names for code in languages]
+    columns = [column for name in names for column in name_columns(name)]
+    width = len(columns) // len(names) if names else 0
     if hasattr(queryset, "rewrite"):
         queryset = queryset.rewrite(False)
-    plain, width = len(fields), len(languages)
+    plain = len(fields)
     starts = range(plain, plain + width * len(names), width)
     rows = []
     for row in queryset.values_list(*fields, *columns):

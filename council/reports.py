@@ -7,6 +7,9 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
@@ -18,9 +21,16 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Commitment, Responsibility, Review, Session, StatusUpdate
+from .models import Agency, Commitment, Responsibility, Review, Session, StatusUpdate
+from .querysets import localized, name_columns, name_of
+
+# Charts group by agency and read its names in every language in the same query (names
+# stored per language: grouping by the base column alone would label them in English).
+AGENCY_NAMES = tuple(localized("agency__short_name", "agency__name"))
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies, and in grey print.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -90,7 +100,7 @@ class Report:
 
     def by_sector(self) -> list[Bar]:
         rows = (
-            self.commitments.values("sector_id", "sector__name", "sector__order")
+            self.commitments.values("sector_id", *name_columns("sector__name"), "sector__order")
             .annotate(
                 total=Count("pk"), open=Count("pk", filter=Q(status__in=Commitment.OPEN_STATUSES))
             )
@@ -98,7 +108,7 @@ class Report:
         )
         return [
             Bar(
-                row["sector__name"] or str(_("No sector")),
+                name_of(row, "sector__name") or str(_("No sector")),
                 row["open"],
                 self._url(sector=row["sector_id"], status="open"),
                 PALETTE[i % len(PALETTE)],
@@ -113,7 +123,7 @@ class Report:
     def by_party(self) -> list[Bar]:
         rows = (
             self._responsible()
-            .values("party_id", "party__name", "party__order")
+            .values("party_id", *name_columns("party__name"), "party__order")
             .annotate(
                 open=Count(
                     "commitment",
@@ -126,7 +136,7 @@ class Report:
         )
         return [
             Bar(
-                row["party__name"],
+                name_of(row, "party__name"),
                 row["open"],
                 self._url(party=row["party_id"], status="open"),
                 PALETTE[i],
@@ -138,7 +148,7 @@ class Report:
     def by_agency(self, limit: int = 15) -> list[Bar]:
         rows = (
             self._responsible()
-            .values("agency_id", "agency__name", "agency__short_name", "party__code")
+            .values("agency_id", *AGENCY_NAMES, "party__code")
             .annotate(
                 open=Count(
                     "commitment",
@@ -160,7 +170,7 @@ class Report:
         )
         return [
             Bar(
-                f"{row['agency__short_name'] or row['agency__name']} ({row['party__code']})",
+                _agency_label(row),
                 row["open"],
                 self._url(agency=row["agency_id"], status="open"),
                 PALETTE[0],
@@ -236,13 +246,13 @@ class Report:
             self.commitments.annotate(completed_day=completed_on()).values(
                 "session_id",
                 "session__number",
-                "session__council__short_name",
+                *name_columns("session__council__short_name"),
                 "session__start_date",
             )
         ).order_by("session__start_date", "session_id")
         return [
             Bar(
-                f"{row['session__council__short_name']} · {row['session__number']}",
+                f"{name_of(row, 'session__council__short_name')} · {row['session__number']}",
                 row["on_time"],
                 self._url(session=row["session_id"], status=Commitment.Status.COMPLETED),
                 PALETTE[2],
@@ -269,7 +279,7 @@ class Report:
         rows = (
             self._responsible()
             .annotate(completed_day=completed_day)
-            .values("agency_id", "agency__name", "agency__short_name", "party__code")
+            .values("agency_id", *AGENCY_NAMES, "party__code")
             .annotate(
                 completed=Count("commitment", filter=done, distinct=True),
                 on_time=Count(
@@ -283,7 +293,7 @@ class Report:
         )
         return [
             Bar(
-                f"{row['agency__short_name'] or row['agency__name']} ({row['party__code']})",
+                _agency_label(row),
                 row["on_time"],
                 self._url(agency=row["agency_id"], status=Commitment.Status.COMPLETED),
                 PALETTE[2],
@@ -340,6 +350,80 @@ class Report:
         ]
 
 
+@dataclass
+class Figures:
+    """Everything the report page draws, computed at ``computed_at``."""
+
+    by_status: list[Bar]
+    by_sector: list[Bar]
+    by_party: list[Bar]
+    by_agency: list[Bar]
+    overdue_ages: list[Bar]
+    on_time_by_session: list[Bar]
+    on_time_by_agency: list[Bar]
+    overdue: dict
+    trend: list[dict]
+    computed_at: datetime.datetime
+    cached: bool = False  # read from the cache: as of ``computed_at``, not this moment
+
+    @classmethod
+    def of(cls, report: Report, *, cached: bool = False) -> Figures:
+        return cls(
+            by_status=report.by_status(),
+            by_sector=report.by_sector(),
+            by_party=report.by_party(),
+            by_agency=report.by_agency(),
+            overdue_ages=report.overdue_ages(),
+            on_time_by_session=report.on_time_by_session(),
+            on_time_by_agency=report.on_time_by_agency(),
+            overdue=report.overdue_summary(),
+            trend=report.trend(),
+            computed_at=timezone.now(),
+            cached=cached,
+        )
+
+
+def figures(report: Report, *, scope: str) -> Figures:
+    """The report's figures: live on an archive of ordinary size; on a large one (more
+    than ``REPORT_LIVE_LIMIT`` commitments) kept in the cache for
+    ``REPORT_CACHE_SECONDS`` under ``scope`` (who may see what), the council, the day and
+    the language, and shown with the time they were computed.
+
+    Aggregating a million commitments and two million responsibilities on every view
+    took 20 seconds; figures a few minutes old serve a manager's overview."""
+    if not archive_is_large():
+        return Figures.of(report)
+    key = ":".join(
+        ["report", scope, str(report.council_id or "all"), str(report.today), get_language()]
+    )
+    found = cache.get(key)
+    if found is None:
+        found = Figures.of(report, cached=True)
+        cache.set(key, found, settings.REPORT_CACHE_SECONDS)
+    return found
+
+
+def archive_is_large() -> bool:
+    """Whether the commitments table holds more than ``REPORT_LIVE_LIMIT`` rows, by the
+    planner's estimate (PostgreSQL keeps it; no count is run). Never on other databases,
+    which serve small installations."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+            [Commitment._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return bool(row) and row[0] > settings.REPORT_LIVE_LIMIT
+
+
 def axis_max(values) -> int:
     top = max(values, default=0)
     return max(top, 1)
+
+
+def _agency_label(row: dict) -> str:
+    return Agency.label_of(
+        name_of(row, "agency__short_name"), name_of(row, "agency__name"), row["party__code"]
+    )

@@ -145,6 +145,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Report figures are computed live unless the archive holds more commitments than this;
+# then they are cached (per process) this many seconds and shown with their time.
+REPORT_LIVE_LIMIT = env_int("REPORT_LIVE_LIMIT", 100_000)
+REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 600)
+
 AUTH_USER_MODEL = "council.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

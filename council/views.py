@@ -15,7 +15,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import (
     FileResponse,
     Http404,
@@ -59,6 +60,9 @@ from .querysets import attach_responsible, local_today
 
 PAGE_SIZE = 25
 UPDATES_SHOWN = 50
+# A session page lists this many of its commitments and review decisions; the rest are a
+# link away (the commitment list by session, the review), not thousands of rows at once.
+SESSION_ROWS_SHOWN = 50
 DUE_SOON_DAYS = 30
 # The list counts matching commitments up to this many ("more than 1000"): an exact
 # count of a million rows would cost more than the page itself.
@@ -212,10 +216,19 @@ def council_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("parties")
         .annotate(
             session_count=Count("sessions", distinct=True),
-            open_count=Count(
-                "sessions__commitments",
-                filter=Q(sessions__commitments__status__in=Commitment.OPEN_STATUSES),
-                distinct=True,
+            # Counted per council from the partial index of open commitments (its
+            # council column): joining every commitment of every session took seconds
+            # at a million commitments.
+            open_count=Coalesce(
+                Subquery(
+                    Commitment.objects.open()
+                    .filter(council=OuterRef("pk"))
+                    .order_by()
+                    .values("council")
+                    .annotate(n=Count("*"))
+                    .values("n")
+                ),
+                0,
             ),
         )
         .order_by(F("parent_id").asc(nulls_first=True), "name")
@@ -300,6 +313,12 @@ def _session_context(request: HttpRequest, session: Session) -> dict:
     }
 
 
+def _first_rows(name: str, rows, shown: int = SESSION_ROWS_SHOWN) -> dict:
+    """``name``: the first ``shown`` rows; ``name_total``: how many there are (when there
+    are more, the page links to the full, paged list)."""
+    return {name: list(rows[:shown]), f"{name}_total": rows.count()}
+
+
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session(request, pk)
@@ -307,21 +326,30 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "participants": session.participants.select_related("person", "party", "agency"),
-            "commitments": session.commitments.for_list().with_overdue_flag().order_by("pk"),
+            **_first_rows(
+                "commitments",
+                session.commitments.for_list().with_overdue_flag().order_by("pk"),
+            ),
             "protocol": Protocol.objects.filter(session=session).first(),
-            "reviews": Review.objects.filter(session=session)
-            .select_related("commitment__session__council", "replacement")
-            .order_by("commitment__session__number", "commitment__clause"),
-            "under_monitoring": Commitment.objects.for_council(session.council)
-            .monitored()
-            .open()
-            .filter(session__number__lt=session.number)
-            .count(),
+            **_first_rows(
+                "reviews",
+                Review.objects.filter(session=session)
+                .select_related("commitment__session__council", "replacement")
+                .order_by("commitment__session__number", "commitment__clause", "pk"),
+            ),
             "participant_form": forms.ParticipantForm(session=session),
             "history": history_rows(session.history.all()),
             "agenda_form": forms.AgendaItemForm(session=session),
         }
     )
+    if not context["reviews"]:  # the page says how many are waiting for a decision
+        context["under_monitoring"] = (
+            Commitment.objects.for_council(session.council)
+            .monitored()
+            .open()
+            .filter(session__number__lt=session.number)
+            .count()
+        )
     return render(request, "council/session_detail.html", context)
 
 
@@ -958,26 +986,31 @@ def report_dashboard(request: HttpRequest) -> HttpResponse:
     commitments = _visible_commitments(request)
     if council:
         commitments = commitments.for_council(council)
-    figures = reports.Report(commitments, council.pk if council else None, local_today())
-    trend = figures.trend()
+    report = reports.Report(commitments, council.pk if council else None, local_today())
+    # Who may see what: managers see every council; others their own councils.
+    scope = "all" if policy.is_manager else ",".join(map(str, sorted(policy.council_ids_set)))
+    figures = reports.figures(report, scope=scope)
+    trend = figures.trend
     context = {
         "councils": councils,
         "council": council,
+        "figures": figures,
+        "refresh_minutes": settings.REPORT_CACHE_SECONDS // 60,
         "charts": [
-            ("status", _("Commitments by status"), figures.by_status(), False),
-            ("sector", _("Open commitments by sector"), figures.by_sector(), False),
-            ("party", _("Open commitments by responsible party"), figures.by_party(), False),
-            ("agency", _("Agencies with the most open commitments"), figures.by_agency(), False),
-            ("age", _("Overdue commitments by days overdue"), figures.overdue_ages(), False),
+            ("status", _("Commitments by status"), figures.by_status, False),
+            ("sector", _("Open commitments by sector"), figures.by_sector, False),
+            ("party", _("Open commitments by responsible party"), figures.by_party, False),
+            ("agency", _("Agencies with the most open commitments"), figures.by_agency, False),
+            ("age", _("Overdue commitments by days overdue"), figures.overdue_ages, False),
             (
                 "ontime-session",
                 _("Completed on time, by session"),
-                figures.on_time_by_session(),
+                figures.on_time_by_session,
                 True,
             ),
-            ("ontime-agency", _("Completed on time, by agency"), figures.on_time_by_agency(), True),
+            ("ontime-agency", _("Completed on time, by agency"), figures.on_time_by_agency, True),
         ],
-        "overdue": figures.overdue_summary(),
+        "overdue": figures.overdue,
         "trend": trend,
         "trend_chart": charts.column_chart(
             trend,

@@ -113,6 +113,29 @@ def test_open_by_sector_and_party_and_agency(data):
     assert agencies == {"MTI (KZ)": (2, 1), "Energy KG (KG)": (2, 2)}  # (open, of which overdue)
 
 
+def test_chart_labels_are_in_the_reader_language_with_its_fallback(data):
+    from django.utils import translation
+
+    from council.models import Agency, Council, Party, Sector
+
+    Sector.objects.filter(code="trade").update(name_ru="Торговля")
+    Party.objects.filter(code="KZ").update(name_ru="Республика Казахстан")
+    Agency.objects.filter(pk=data["mti"].pk).update(short_name_ru="МТИ")
+    Council.objects.filter(pk=data["council"].pk).update(short_name_ru="МПС")
+    data["mti"].party.refresh_from_db()
+    with translation.override("ru"):
+        report = reports.Report(Commitment.objects.for_council(data["council"]), None, TODAY)
+        assert "Торговля" in values(report.by_sector())
+        assert "Республика Казахстан" in values(report.by_party())
+        assert "МТИ (KZ)" in values(report.by_agency())
+        assert "МТИ (KZ)" in values(report.on_time_by_agency())
+        assert {bar.label.split(" · ")[0] for bar in report.on_time_by_session()} == {"МПС"}
+    with translation.override("kk"):  # Kazakh falls back to Russian, then English
+        report = reports.Report(Commitment.objects.for_council(data["council"]), None, TODAY)
+        assert set(values(report.by_sector())) == {"Торговля", "Energy"}
+        assert "Energy KG (KG)" in values(report.by_agency())
+
+
 def test_overdue_ages(data):
     assert [bar.value for bar in data["report"].overdue_ages()] == [1, 0, 1, 0]
     assert data["report"].overdue_summary() == {"count": 2, "oldest_days": 177}
@@ -165,6 +188,47 @@ def test_dashboard_page_and_constant_queries(client, data):
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
     assert client.get(reverse("council:report-dashboard") + "?council=999999").status_code == 404
+
+
+def test_on_a_large_archive_figures_come_from_the_cache_with_their_time(client, data, monkeypatch):
+    import time_machine
+    from django.core.cache import cache
+
+    cache.clear()
+    monkeypatch.setattr(reports, "archive_is_large", lambda: True)
+
+    def completed_bar():
+        report = reports.Report(
+            Commitment.objects.for_council(data["council"]), data["council"].pk, TODAY
+        )
+        figures = reports.figures(report, scope="all")
+        return figures.cached, values(figures.by_status)["Completed"]
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert completed_bar() == (True, 2)
+        client.force_login(UserFactory(is_superuser=True))
+        url = reverse("council:report-dashboard") + f"?council={data['council'].pk}"
+        page = client.get(url).content.decode()
+    assert 'id="figures-as-of"' in page and "computed again every 10 minutes" in page
+    services.commitment_change_status(commitment=data["commitments"][4], to="completed", by=None)
+    with time_machine.travel(start + datetime.timedelta(minutes=5), tick=False):
+        with CaptureQueriesContext(connection) as cached:
+            assert completed_bar() == (True, 2)  # as of the first view
+        assert cached.captured_queries == []
+    with time_machine.travel(start + datetime.timedelta(minutes=11), tick=False):
+        assert completed_bar() == (True, 3)  # computed again after 10 minutes
+    cache.clear()
+
+
+def test_the_archive_counts_as_large_by_the_planner_estimate(settings):
+    if connection.vendor != "postgresql":
+        assert reports.archive_is_large() is False  # small installations compute live
+        return
+    settings.REPORT_LIVE_LIMIT = 100_000
+    assert reports.archive_is_large() is False
+    settings.REPORT_LIVE_LIMIT = -2  # reltuples is -1 before the first ANALYZE
+    assert reports.archive_is_large() is True
 
 
 # Exports ----------------------------------------------------------------------------------

@@ -69,6 +69,23 @@ def test_detail_pages_query_count_does_not_grow_with_rows(client, world, name):
     assert queries(client, url) == small
 
 
+def test_a_session_with_many_commitments_shows_the_first_and_links_to_all(client, world):
+    from council.views import SESSION_ROWS_SHOWN
+
+    client.force_login(world.users["secretariat"])
+    grow(world, SESSION_ROWS_SHOWN + 5)
+    total = world.session.commitments.count()
+    body = client.get(reverse("council:session-detail", args=[world.session.pk])).content
+    body = body.decode()
+    first = world.session.commitments.order_by("pk")
+    assert f'href="{first[0].get_absolute_url()}"' in body
+    assert f'href="{first[SESSION_ROWS_SHOWN].get_absolute_url()}"' not in body
+    assert f"The first {SESSION_ROWS_SHOWN} of {total} commitments" in body
+    listing = reverse("council:commitment-list") + f"?session={world.session.pk}"
+    assert f'href="{listing}"' in body
+    assert client.get(listing).context["page"].count == total
+
+
 def test_commitment_page_query_count_does_not_grow_with_its_history(client, world):
     client.force_login(world.users["focal_a"])
     commitment = world.commitment_a
