@@ -10,7 +10,7 @@ ANALYZE, then times every page through the whole Django stack with ``django.test
 (median of 15 runs after 3 warm-ups), counts its queries, times the bare SQL of the list's
 rows, measures the XLSX export and the reminder scan (peak memory in a fresh subprocess),
 and keeps the EXPLAIN ANALYZE of the slowest queries. It writes ``bench/RESULTS.md``,
-``bench/out/results.json``, ``bench/out/plot.png`` and ``bench/out/plans/<N>/``.
+``bench/RESULTS.png`` (the plot), ``bench/out/results.json`` and ``bench/out/plans/<N>/``.
 
 Nothing here asserts a time: the targets are reported, met or not. The functions are
 importable (``tests/test_bench_smoke.py`` runs them once on a tiny data set).
@@ -66,6 +66,10 @@ ROWS = [
     ("healthz", "Stack floor: `/healthz` (no session, user or template)"),
     ("floor", "Lightest signed-in page (notifications, none): session, user, layout"),
     ("dashboard", "Dashboard /"),
+    ("councils", "Council list"),
+    ("session", "Session page (the review's session: its commitments and decisions)"),
+    ("reports", "Reports dashboard, all councils (figures cached above 100k commitments)"),
+    ("reports_cold", "Reports dashboard, all councils, computing its figures"),
     ("detail", "Commitment page, long history"),
     ("review", "Implementation review of a session"),
     ("export_xlsx", "XLSX export (10k rows)"),
@@ -75,6 +79,10 @@ PAGES = ["list_first", "list_deep", "list_last", "list_partial", "admin_first", 
     "healthz",
     "floor",
     "dashboard",
+    "councils",
+    "session",
+    "reports",
+    "reports_cold",
     "detail",
     "review",
     "export_xlsx",
@@ -302,6 +310,10 @@ def urls(sc: dict) -> dict[str, str]:
         "healthz": reverse("healthz"),
         "floor": reverse("council:notification-list"),
         "dashboard": reverse("council:dashboard"),
+        "councils": reverse("council:council-list"),
+        "session": reverse("council:session-detail", args=[sc["review_session_id"]]),
+        "reports": reverse("council:report-dashboard"),
+        "reports_cold": reverse("council:report-dashboard"),
         "detail": reverse("council:commitment-detail", args=[sc["long_history_id"]]),
         "review": reverse("council:session-review", args=[sc["review_session_id"]]),
         "export_xlsx": export + ("?" + urlencode(sc["export_query"]) if sc["export_query"] else ""),
@@ -327,6 +339,16 @@ def clients(sc: dict):
 HTMX_PAGES = {"list_partial"}  # requested as htmx does: the results partial only
 
 
+def _empty_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+# Run before each request of a page (not timed): the cold report computes its figures.
+BEFORE = {"reports_cold": _empty_cache}
+
+
 def _fetch(client, url: str, *, htmx: bool = False):
     """GET through the whole stack and read the body (streamed or not)."""
     response = client.get(url, headers={"HX-Request": "true"} if htmx else None)
@@ -345,17 +367,28 @@ fetch = _fetch
 
 
 def time_request(
-    client, url: str, *, runs: int = RUNS, warmup: int = WARMUP, htmx: bool = False
+    client,
+    url: str,
+    *,
+    runs: int = RUNS,
+    warmup: int = WARMUP,
+    htmx: bool = False,
+    before=None,
 ) -> dict:
-    """Median server time of ``url``, its query count and its slowest queries."""
-    from functools import partial
-
+    """Median server time of ``url``, its query count and its slowest queries; ``before``
+    runs ahead of every request, untimed."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    fetch = partial(_fetch, htmx=htmx)
+    def fetch(client, url):
+        if before:
+            before()
+        return _fetch(client, url, htmx=htmx)
+
+    if before:
+        before()
     started = time.perf_counter()
-    status, size = fetch(client, url)
+    status, size = _fetch(client, url, htmx=htmx)
     first = time.perf_counter() - started
     if first > SLOW_SECONDS:
         runs, warmup = min(runs, SLOW_RUNS), min(warmup, 1)
@@ -367,8 +400,10 @@ def time_request(
     queries = [{"ms": float(q["time"]) * 1000, "sql": q["sql"]} for q in captured.captured_queries]
     times = []
     for _ in range(max(1, runs)):
+        if before:
+            before()
         started = time.perf_counter()
-        status, size = fetch(client, url)
+        status, size = _fetch(client, url, htmx=htmx)
         times.append(time.perf_counter() - started)
     return {
         "url": url,
@@ -647,7 +682,12 @@ def measure_size(
             page_runs, page_warmup = min(runs, EXPORT_RUNS), min(warmup, 1)
         print(f"  {key:<12} {addresses[key]}", flush=True)
         pages[key] = time_request(
-            client, addresses[key], runs=page_runs, warmup=page_warmup, htmx=key in HTMX_PAGES
+            client,
+            addresses[key],
+            runs=page_runs,
+            warmup=page_warmup,
+            htmx=key in HTMX_PAGES,
+            before=BEFORE.get(key),
         )
         print(
             f"  {'':<12} {pages[key]['median_ms']:9.1f} ms  {pages[key]['queries']:3d} queries"
