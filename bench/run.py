@@ -68,7 +68,7 @@ ROWS = [
     ("dashboard", "Dashboard /"),
     ("councils", "Council list"),
     ("session", "Session page (the review's session: its commitments and decisions)"),
-    ("reports", "Reports dashboard, all councils (figures cached above 100k commitments)"),
+    ("reports", "Reports dashboard, all councils (figures cached above 20k commitments)"),
     ("reports_cold", "Reports dashboard, all councils, computing its figures"),
     ("detail", "Commitment page, long history"),
     ("review", "Implementation review of a session"),

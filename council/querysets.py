@@ -131,26 +131,25 @@ class ResponsibleAgency(NamedTuple):
 
 def attach_responsible(commitments: list) -> list:
     """Set ``responsible`` on each commitment: its agencies as ``ResponsibleAgency``, by
-    party, lead first, as the commitment page lists them (two small queries; runs them).
+    party, lead first, as the commitment page lists them (one query; runs it).
 
     A page of rows read as Responsibility, Agency and Party instances, each name in four
     languages, cost five times the rows' own query."""
     Responsibility = apps.get_model("council", "Responsibility")
     Agency = apps.get_model("council", "Agency")
     by_commitment: dict[int, list[ResponsibleAgency]] = {c.pk: [] for c in commitments}
-    rows = list(
-        Responsibility.objects.filter(commitment__in=list(by_commitment))
-        .order_by("commitment_id", "party__order", "role", "agency__name")
-        .values_list("commitment_id", "agency_id", "role")
+    rows = localized_values(
+        Responsibility.objects.filter(commitment__in=list(by_commitment)).order_by(
+            "commitment_id", "party__order", "role", "agency__name"
+        ),
+        "commitment_id",
+        "role",
+        "agency__party__code",
+        names=("agency__short_name", "agency__name"),
     )
-    labels = {
-        pk: Agency.label_of(short, name, code)
-        for pk, short, name, code in Agency.objects.filter(
-            pk__in={agency for _c, agency, _r in rows}
-        ).values_list("pk", "short_name", "name", "party__code")
-    }
-    for commitment, agency, role in rows:
-        by_commitment[commitment].append(ResponsibleAgency(labels[agency], role))
+    for commitment, role, code, short, name in rows:
+        label = Agency.label_of(short, name, code)
+        by_commitment[commitment].append(ResponsibleAgency(label, role))
     for commitment in commitments:
         commitment.responsible = by_commitment[commitment.pk]
     return commitments

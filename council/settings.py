@@ -147,7 +147,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Report figures are computed live unless the archive holds more commitments than this;
 # then they are cached (per process) this many seconds and shown with their time.
-REPORT_LIVE_LIMIT = env_int("REPORT_LIVE_LIMIT", 100_000)
+REPORT_LIVE_LIMIT = env_int("REPORT_LIVE_LIMIT", 20_000)
 REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 600)
 
 AUTH_USER_MODEL = "council.User"
