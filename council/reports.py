@@ -26,11 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, Commitment, Responsibility, Review, Session, StatusUpdate
-from .querysets import localized, name_columns, name_of
-
-# Charts group by agency and read its names in every language in the same query (names
-# stored per language: grouping by the base column alone would label them in English).
-AGENCY_NAMES = tuple(localized("agency__short_name", "agency__name"))
+from .querysets import name_columns, name_of
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies, and in grey print.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -148,7 +144,7 @@ class Report:
     def by_agency(self, limit: int = 15) -> list[Bar]:
         rows = (
             self._responsible()
-            .values("agency_id", *AGENCY_NAMES, "party__code")
+            .values("agency_id", *_agency_name_columns(), "party__code")
             .annotate(
                 open=Count(
                     "commitment",
@@ -279,7 +275,7 @@ class Report:
         rows = (
             self._responsible()
             .annotate(completed_day=completed_day)
-            .values("agency_id", *AGENCY_NAMES, "party__code")
+            .values("agency_id", *_agency_name_columns(), "party__code")
             .annotate(
                 completed=Count("commitment", filter=done, distinct=True),
                 on_time=Count(
@@ -421,6 +417,12 @@ def archive_is_large() -> bool:
 def axis_max(values) -> int:
     top = max(values, default=0)
     return max(top, 1)
+
+
+def _agency_name_columns() -> list[str]:
+    # Names are stored per language: grouping by the base column alone labelled the
+    # charts in English.
+    return [*name_columns("agency__short_name"), *name_columns("agency__name")]
 
 
 def _agency_label(row: dict) -> str:
