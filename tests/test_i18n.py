@@ -22,11 +22,7 @@ from council.templatetags.money import money
 LOCALE = Path(settings.BASE_DIR) / "council" / "locale"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 INVALID = "!!MISSING[%s]!!"
-# The review page's row template reads `row_form|default:decision_form`, and the full page
-# does not pass `row_form`: undefined, so with string_if_invalid set its filters are skipped
-# and the form's fields read the marker. (Passing row_form=None from
-# views.session_review would remove this entry.)
-KNOWN_MISSING = {"review": {"form.new_deadline.value", "form.note.value"}}
+KNOWN_MISSING: dict[str, set[str]] = {}  # page name → variables it may leave undefined
 
 
 def compiled_catalogues() -> None:
