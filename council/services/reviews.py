@@ -1,0 +1,81 @@
+"""Review of implementation: what a later session decided on an earlier commitment."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import Commitment, Review, Session, User
+from .commitments import commitment_change_status
+
+
+def review_record_decision(
+    *,
+    commitment: Commitment,
+    session: Session,
+    decision: str,
+    by: User | None,
+    note: str = "",
+    new_deadline: datetime.date | None = None,
+    replacement: Commitment | None = None,
+) -> Review:
+    """Record what ``session`` decided on an earlier ``commitment`` and apply it.
+
+    Completed and cancelled commitments leave monitoring; an extension moves the
+    deadline; a replacement supersedes the commitment with one adopted at ``session``.
+    """
+    errors: dict[str, str] = {}
+    if commitment.session.council_id != session.council_id:
+        errors["session"] = _("A commitment is reviewed by sessions of its own council.")
+    elif commitment.session.number >= session.number:
+        errors["session"] = _("Only a later session can review a commitment.")
+    if decision == Review.Decision.EXTEND and not new_deadline:
+        errors["new_deadline"] = _("Give the new deadline.")
+    if decision == Review.Decision.REPLACE:
+        if replacement is None:
+            errors["replacement"] = _("Choose the new commitment that replaces it.")
+        elif replacement.session_id != session.pk:
+            errors["replacement"] = _("The replacement must be adopted at the reviewing session.")
+    if errors:
+        raise ValidationError(errors)
+
+    reason = note.strip() or _("Decision of %(session)s") % {"session": session}
+    with transaction.atomic():
+        review = Review(
+            commitment=commitment,
+            session=session,
+            decision=decision,
+            note=note.strip(),
+            new_deadline=new_deadline if decision == Review.Decision.EXTEND else None,
+            replacement=replacement if decision == Review.Decision.REPLACE else None,
+            decided_by=by,
+        )
+        review.full_clean()
+        review.save()
+
+        status_after = {
+            Review.Decision.COMPLETED: Commitment.Status.COMPLETED,
+            Review.Decision.CANCEL: Commitment.Status.CANCELLED,
+            Review.Decision.REPLACE: Commitment.Status.SUPERSEDED,
+        }.get(decision)
+        if status_after and commitment.status != status_after:
+            commitment_change_status(
+                commitment=commitment, to=status_after, by=by, note=reason, session=session
+            )
+        commitment.refresh_from_db()
+        commitment.is_monitored = decision in (Review.Decision.KEEP, Review.Decision.EXTEND)
+        if decision == Review.Decision.EXTEND:
+            commitment.deadline_kind = Commitment.DeadlineKind.DATE
+            commitment.deadline = new_deadline
+        commitment._history_user = by
+        commitment._change_reason = reason
+        commitment.save(update_fields=["is_monitored", "deadline_kind", "deadline", "updated_at"])
+        if decision == Review.Decision.REPLACE:
+            replacement.carries_over = commitment
+            replacement._history_user = by
+            replacement._change_reason = reason
+            replacement.save(update_fields=["carries_over", "updated_at"])
+    return review
