@@ -221,7 +221,8 @@ def _apply_responsibilities(
     party" holds at every step. A removed row is gone from the table but not from the
     record: its history keeps it, and the commitment's history shows the list before and
     after (``history.commitment_history_rows``)."""
-    current = {r.agency_id: r for r in commitment.responsibilities.select_for_update()}
+    rows = Responsibility.objects.filter(commitment=commitment).select_related("agency")
+    current = {r.agency_id: r for r in rows.select_for_update(of=("self",))}
     wanted_roles = {agency.pk: (agency, role) for agency, role in wanted}
     changed = False
 
