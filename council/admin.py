@@ -223,6 +223,18 @@ class ServiceRefusalAdminMixin:
 
     refusal_fields: dict[str, str] = {}  # a service's error key → the admin form's field
 
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting would save the old row around the services (no check, no version, no
+        # status record): an earlier version is read here and restored by an edit.
+        if request.method == "POST":
+            raise PermissionDenied(
+                _("Restore an earlier version by editing the record, so the change is checked.")
+            )
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)

@@ -355,14 +355,12 @@ def message_context(reminder: Reminder) -> dict:
         context["days_left"] = (commitment.deadline - today).days if commitment.deadline else None
         context["days_late"] = (today - commitment.deadline).days if commitment.deadline else None
     if reminder.kind == Kind.SESSION_PREPARATION:
-        policy_agencies = agency_subtree(reminder.recipient.agency_id)
         context["session"] = reminder.session
         context["commitments"] = (
             Commitment.objects.for_council(reminder.session.council)
             .open()
             .monitored()
-            .filter(responsibilities__agency__in=policy_agencies)
-            .distinct()
+            .responsible(agency_subtree(reminder.recipient.agency_id))
             .select_related("session__council")
             .order_by("deadline", "pk")
         )

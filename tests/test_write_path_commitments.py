@@ -294,3 +294,18 @@ def test_a_commitment_added_in_the_admin_goes_through_the_service(admin_client, 
     commitment = Commitment.objects.get(title="Added in admin")
     assert commitment.responsibilities.get().agency == agency
     assert commitment.history.get().history_user == superuser
+
+
+def test_reverting_in_the_admin_does_not_bypass_the_service(admin_client):
+    commitment = CommitmentFactory(title="Original")
+    first = commitment.history.get()
+    services.commitment_edit(
+        commitment=commitment, fields={"title": "Edited"}, responsibilities=None, version=1,
+        by=None,
+    )  # fmt: skip
+    url = _url(Commitment, "simple_history", commitment.pk, first.history_id)
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(url, _admin_data(commitment, title="Original"))
+    assert response.status_code == 403
+    commitment.refresh_from_db()
+    assert commitment.title == "Edited" and commitment.version == 2

@@ -193,7 +193,11 @@ def commitment_edit(
 def edit_conflict(current: Commitment, version: int | None) -> ValidationError:
     """Why an edit from a form loaded at ``version`` is refused: who saved since, and what
     they changed (from the history)."""
-    records = list(current.history.select_related("history_user").order_by("-history_date"))
+    records = list(
+        current.history.filter(version__gte=version or 0)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
     latest = records[0] if records else None
     # The record the editor loaded: the newest one of their version (older rows may share
     # a version), followed by the one that replaced it.
