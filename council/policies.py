@@ -176,8 +176,9 @@ class Policy:
         return Agency.objects.filter(party__in=parties.values("party_id"))
 
     def my_commitments(self) -> QuerySet[Commitment]:
-        """ "My commitments": a focal point's agency's (and the bodies under it), a
-        secretariat's councils', everything visible for the others."""
+        """My commitments, as the dashboard and the deadline feed count them: a focal
+        point's agency's (and the bodies under it), a secretariat's councils', everything
+        visible for the others."""
         visible = self.visible_commitments()
         if self.is_focal_point and self.agency_ids:
             return visible.responsible(self.agency_ids)

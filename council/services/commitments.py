@@ -172,7 +172,7 @@ def commitment_edit(
             .select_related("session")
             .get(pk=commitment.pk)
         )
-        _check_may_record(by, locked.session.council_id)
+        _check_may_record(by, locked.council_id)
         if version is not None and version != locked.version:
             raise edit_conflict(locked, version)
         if "session" in fields and fields["session"] is not None:
@@ -442,7 +442,12 @@ def status_update_withdraw(*, update: StatusUpdate, by: User | None, reason: str
         raise PermissionDenied(
             _("Only its author or the council's secretariat may withdraw a report.")
         )
-    record_withdraw(record=update, by=by, reason=reason)
+    with transaction.atomic():
+        # Locked: of two withdrawals at once the second is told, not recorded over the first.
+        locked = StatusUpdate.objects.select_for_update().get(pk=update.pk)
+        record_withdraw(record=locked, by=by, reason=reason)
+    update.withdrawn_at, update.withdrawn_by_id = locked.withdrawn_at, locked.withdrawn_by_id
+    update.withdrawal_reason = locked.withdrawal_reason
 
 
 def record_withdraw(*, record: Withdrawable, by: User, reason: str) -> None:
