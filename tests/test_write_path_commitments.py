@@ -309,3 +309,13 @@ def test_reverting_in_the_admin_does_not_bypass_the_service(admin_client):
     assert response.status_code == 403
     commitment.refresh_from_db()
     assert commitment.title == "Edited" and commitment.version == 2
+
+
+def test_the_demo_history_shows_no_agency_change_that_did_not_happen(demo):
+    """The demo dates its records in the past; the agencies named at adoption belong to
+    the adoption, not to the latest status change."""
+    from council.history import commitment_history_rows
+
+    for commitment in Commitment.objects.all():
+        for row in commitment_history_rows(commitment):
+            assert "Responsible agencies" not in [label for label, *_ in row.changes]
