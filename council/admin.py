@@ -322,6 +322,12 @@ class CommitmentAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     # The version the form was loaded at; a save from an older one is refused.
+    change_reason = forms.CharField(
+        label=_("Reason for this change"),
+        required=False,
+        max_length=500,
+        help_text=_("Kept in the commitment's change history."),
+    )
     # (Not named "version": the admin would take it for the model's non-editable field.)
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -380,6 +386,7 @@ class CommitmentAdmin(ServiceRefusalAdminMixin, NoDeleteMixin, SimpleHistoryAdmi
         ),
         (_("Follow-up"), {"fields": ("carries_over", "created_at", "updated_at")}),
         SOURCED_FIELDSET,
+        (None, {"fields": ("change_reason",)}),
     )
 
     def get_queryset(self, request):
@@ -433,6 +440,7 @@ class CommitmentAdmin(ServiceRefusalAdminMixin, NoDeleteMixin, SimpleHistoryAdmi
                 responsibilities=responsibilities,
                 version=form.cleaned_data.get("loaded_version"),
                 by=request.user,
+                reason=form.cleaned_data.get("change_reason", ""),
             )
         else:
             created = services.commitment_create(
@@ -440,6 +448,7 @@ class CommitmentAdmin(ServiceRefusalAdminMixin, NoDeleteMixin, SimpleHistoryAdmi
                 fields=fields,
                 responsibilities=responsibilities or [],
                 by=request.user,
+                reason=form.cleaned_data.get("change_reason", ""),
             )
             # The admin's response and log entry name the saved commitment.
             commitment.pk = created.pk

@@ -252,7 +252,7 @@ def test_an_admin_edit_goes_through_the_service(admin_client, superuser):
     kept = ResponsibilityFactory(commitment=commitment)
     removed = ResponsibilityFactory(commitment=commitment, role="co_executor")
     url = _url(Commitment, "change", commitment.pk)
-    data = _admin_data(commitment, title="Renamed in admin")
+    data = _admin_data(commitment, title="Renamed in admin", change_reason="Typo in the title")
     index = [data.get(f"responsibilities-{i}-id") for i in range(2)].index(removed.pk)
     data[f"responsibilities-{index}-DELETE"] = "on"
     response = admin_client.post(url, data)
@@ -260,7 +260,8 @@ def test_an_admin_edit_goes_through_the_service(admin_client, superuser):
     commitment.refresh_from_db()
     assert commitment.title == "Renamed in admin" and commitment.version == 2
     assert list(commitment.responsibilities.all()) == [kept]
-    assert commitment.history.latest().history_user == superuser
+    latest = commitment.history.latest()
+    assert latest.history_user == superuser and latest.history_change_reason == "Typo in the title"
     assert Responsibility.history.get(id=removed.pk, history_type="-").history_user == superuser
     # A form loaded at the old version is refused on the form.
     response = admin_client.post(url, _admin_data(commitment, title="Stale", loaded_version=1))
