@@ -30,6 +30,17 @@ unique and foreign key constraint of ``council/models.py`` stays enforced.
 
 from __future__ import annotations
 
+if __name__ == "__main__":  # run as a script: Django is set up before the models are imported
+    import os
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "council.settings")
+    import django
+
+    django.setup()
+
 import datetime
 import random
 import time
@@ -993,9 +1004,6 @@ def _reviews(cursor, plan: Plan) -> None:
 
 def main() -> None:
     import argparse
-    import os
-    import sys
-    from pathlib import Path
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--commitments", type=int, default=1000, help="How many (N).")
@@ -1007,11 +1015,6 @@ def main() -> None:
     args = parser.parse_args()
     if args.commitments < 1:
         parser.error("--commitments must be at least 1.")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "council.settings")
-    import django
-
-    django.setup()
     generate(args.commitments, keep_indexes=args.keep_indexes, log=print)
 
 
