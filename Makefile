@@ -28,8 +28,10 @@ demo: install
 	@echo "Council Tracker: http://$(HOST):$(PORT)/  (administration: http://$(HOST):$(PORT)/admin/)"
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
+# Two processes (this machine has 2 cores); tests sharing Redis stay on one (xdist_group).
+TEST_JOBS ?= 2
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
