@@ -55,9 +55,9 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, **kwargs):
-        attrs = {"min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()}
-        super().__init__(format="%Y-%m-%d", **(kwargs | {"attrs": attrs | kwargs.get("attrs", {})}))
+    def __init__(self, *, attrs: dict | None = None, **kwargs):
+        bounds = {"min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()}
+        super().__init__(attrs=bounds | (attrs or {}), format="%Y-%m-%d", **kwargs)
 
 
 def check_upload(upload) -> None:
