@@ -47,7 +47,7 @@ migrations-check: install
 # The production settings must pass Django's deployment checklist.
 deploy-check: install
 	DJANGO_ENV=production SECRET_KEY=ci-only-$$RANDOM$$RANDOM-not-a-real-secret-key-0123456789abcdef \
-	ALLOWED_HOSTS=council.example.org SMTP_HOST=smtp.example.org \
+	ALLOWED_HOSTS=council.example.org SITE_URL=https://council.example.org SMTP_HOST=smtp.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
