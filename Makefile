@@ -28,8 +28,10 @@ demo: install
 	@echo "Council Tracker: http://$(HOST):$(PORT)/  (administration: http://$(HOST):$(PORT)/admin/)"
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
+# Two processes (this machine has 2 cores); tests sharing Redis stay on one (xdist_group).
+TEST_JOBS ?= 2
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -45,7 +47,7 @@ migrations-check: install
 # The production settings must pass Django's deployment checklist.
 deploy-check: install
 	DJANGO_ENV=production SECRET_KEY=ci-only-$$RANDOM$$RANDOM-not-a-real-secret-key-0123456789abcdef \
-	ALLOWED_HOSTS=council.example.org SMTP_HOST=smtp.example.org \
+	ALLOWED_HOSTS=council.example.org SITE_URL=https://council.example.org SMTP_HOST=smtp.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

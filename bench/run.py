@@ -4,7 +4,7 @@ with the number of commitments, next to Django admin and the bare SQL of the sam
     .venv/bin/python bench/run.py --sizes 1000,10000,100000,1000000
     .venv/bin/python bench/run.py --quick        # 1k only, into bench/out/RESULTS-quick.md
 
-For each size N it builds the data set (``manage.py bench_generate``) in a dedicated
+For each size N it builds the data set (``bench/generate.py``) in a dedicated
 PostgreSQL database (``council_bench``, created and migrated if needed), runs VACUUM
 ANALYZE, then times every page through the whole Django stack with ``django.test.Client``
 (median of 15 runs after 3 warm-ups), counts its queries, times the bare SQL of the list's
@@ -139,7 +139,7 @@ def migrate() -> None:
 
 
 def generate(n: int) -> dict:
-    from council.management.commands.bench_generate import generate as build
+    from bench.generate import generate as build
 
     started = time.perf_counter()
     summary = build(n, log=lambda message: print(message, flush=True))
@@ -161,9 +161,9 @@ def scenario(n: int) -> dict:
     """Pick, on the data set in the database, what each page is measured with."""
     from django.db.models import Count
 
+    from bench.generate import LONG_HISTORY_MARK
     from council import review, views
     from council.admin import CommitmentAdmin
-    from council.management.commands.bench_generate import LONG_HISTORY_MARK
     from council.models import Commitment, Responsibility, Session, StatusUpdate, User
 
     if views.PAGE_SIZE != PAGE_SIZE:

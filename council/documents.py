@@ -1,4 +1,9 @@
-"""Word documents for the co-chairs (ministries exchange and edit papers in Word)."""
+"""Word documents for the co-chairs (ministries exchange and edit papers in Word).
+
+Every piece of text goes in through ``heading``, ``paragraph`` or ``add_row``, which pass
+it through ``text.xml_safe``: python-docx refuses (with ValueError, a 500) a string with
+a control character, and Word pastes a vertical tab for each manual line break.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import Commitment, Session
+from .text import xml_safe
 
 
 def session_document(title: str, session: Session, *, landscape: bool = False):
@@ -24,14 +30,15 @@ def session_document(title: str, session: Session, *, landscape: bool = False):
         for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
             setattr(section, margin, Cm(1.5))
     document.styles["Normal"].font.size = Pt(10)
-    document.add_heading(title, level=1)
-    document.add_paragraph(
+    heading(document, title, level=1)
+    paragraph(
+        document,
         _("%(council)s, session %(number)s — %(date)s")
         % {
             "council": session.council.name,
             "number": session.number,
             "date": date_format(session.start_date, "DATE_FORMAT"),
-        }
+        },
     )
     return document
 
@@ -41,10 +48,24 @@ def add_table(document, headers: list[str]):
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = header
+        cell.text = xml_safe(header)
         for run in cell.paragraphs[0].runs:
             run.bold = True
     return table
+
+
+def heading(document, text, *, level: int):
+    return document.add_heading(xml_safe(text), level=level)
+
+
+def paragraph(document, text):
+    return document.add_paragraph(xml_safe(text))
+
+
+def add_row(table, values) -> None:
+    """A row of ``values``, one per column; a line feed in a value is a line break."""
+    for cell, value in zip(table.add_row().cells, values, strict=True):
+        cell.text = xml_safe(value)
 
 
 def responsible_lines(commitment: Commitment) -> str:

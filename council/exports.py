@@ -2,7 +2,8 @@
 
 Both list formats stream: rows are read in chunks and written out as they come, so
 memory stays flat however long the list is. Cells that a spreadsheet would run as a
-formula are neutralised.
+formula are neutralised, and text is cleaned of what the formats cannot carry
+(``text.xml_safe``).
 """
 
 from __future__ import annotations
@@ -19,15 +20,25 @@ from django.utils.translation import gettext as _
 
 from . import documents, xlsx
 from .models import Agency, Commitment, Council, Responsibility, Sector, Session
+from .text import xml_safe
 
 CHUNK = 2000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def neutralise(value):
-    """Text a spreadsheet would evaluate (=, +, -, @, tab, CR first) gets a leading quote."""
+    """Text a spreadsheet would evaluate (=, +, -, @, tab or a line break first) gets a
+    leading quote."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
+    return value
+
+
+def cell(value):
+    """A value as both formats write it: text cleaned (``text.xml_safe``), then neutralised,
+    in that order, since a control character removed may uncover a leading ``=``."""
+    if isinstance(value, str):
+        return neutralise(xml_safe(value))
     return value
 
 
@@ -145,7 +156,7 @@ def csv_stream(commitments: QuerySet[Commitment], site_url: str) -> Iterator[str
     for row in rows(commitments, site_url):
         yield writer.writerow(
             [
-                value.isoformat() if isinstance(value, datetime.date) else neutralise(value)
+                value.isoformat() if isinstance(value, datetime.date) else cell(value)
                 for value in row
             ]
         )
@@ -155,7 +166,7 @@ def xlsx_file(commitments: QuerySet[Commitment], site_url: str):
     """The workbook in a temporary file, to stream; see ``xlsx`` for why not openpyxl."""
     return xlsx.write(
         headers(),
-        ([neutralise(value) for value in row] for row in rows(commitments, site_url)),
+        ([cell(value) for value in row] for row in rows(commitments, site_url)),
         sheet_name=_("Commitments"),
     )
 
@@ -166,11 +177,15 @@ def decisions_docx(session: Session) -> bytes:
     commitments = session.commitments.for_list().order_by("pk")
     table = documents.add_table(document, [_("Clause"), _("Text"), _("Responsible"), _("Deadline")])
     for commitment in commitments:
-        cells = table.add_row().cells
-        cells[0].text = commitment.clause or "—"
-        cells[1].text = f"{commitment.title}\n{commitment.text}"
-        cells[2].text = documents.responsible_lines(commitment)
-        cells[3].text = documents.deadline_label(commitment)
+        documents.add_row(
+            table,
+            [
+                commitment.clause or "—",
+                f"{commitment.title}\n{commitment.text}",
+                documents.responsible_lines(commitment),
+                documents.deadline_label(commitment),
+            ],
+        )
     if not commitments:
-        document.add_paragraph(_("No commitments recorded for this session."))
+        documents.paragraph(document, _("No commitments recorded for this session."))
     return documents.to_bytes(document)

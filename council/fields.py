@@ -1,18 +1,26 @@
-"""Model choice fields that turn away ids no row can have, before asking the database.
+"""Fields and validators that turn away values the app cannot hold or show.
 
-A choice arrives as text from the URL or a form. Django's own fields pass it to the
+Ids: a choice arrives as text from the URL or a form. Django's own fields pass it to the
 database: on SQLite an id beyond 64 bits in an ``IN (…)`` raises OverflowError (a 500),
-and other backends may answer such values with DataError. These fields answer with the
-form's ordinary "Select a valid choice" error instead.
+and other backends may answer such values with DataError. The choice fields here answer
+with the form's ordinary "Select a valid choice" error instead.
+
+Dates: a date field takes anything from 0001-01-01 to 9999-12-31, but a calendar feed
+needs the day after a deadline, a spreadsheet counts days from 1900, and a year typed
+as 0025 or 20025 is a typo. Every date a user records goes through
+``validate_recorded_date`` (on the model field, so forms and the admin both check it).
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections, models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 _INTEGER = re.compile(r"-?[0-9]{1,20}")  # ASCII digits only; 20 digits hold any 64-bit id
 _INTEGER_TYPES = frozenset(
@@ -91,3 +99,23 @@ def id_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
     elif isinstance(db_field, models.ForeignKey):
         kwargs.setdefault("form_class", IdChoiceField)
     return db_field.formfield(**kwargs)
+
+
+# The dates a user may record: from when any record of these councils could begin to
+# far beyond any deadline they set, with room on both sides for date arithmetic.
+FIRST_DATE = datetime.date(1900, 1, 1)
+LAST_DATE = datetime.date(2100, 12, 31)
+
+
+def validate_recorded_date(value: datetime.date | None) -> None:
+    """Refuse a date outside ``FIRST_DATE``–``LAST_DATE`` with a message naming both."""
+    if value is None or FIRST_DATE <= value <= LAST_DATE:
+        return
+    raise ValidationError(
+        gettext("Enter a date from %(first)s to %(last)s."),
+        code="date_out_of_range",
+        params={
+            "first": date_format(FIRST_DATE, "SHORT_DATE_FORMAT"),
+            "last": date_format(LAST_DATE, "SHORT_DATE_FORMAT"),
+        },
+    )

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .fields import IdChoiceField, id_formfield
+from .fields import FIRST_DATE, LAST_DATE, IdChoiceField, id_formfield, validate_recorded_date
 from .models import (
     Agency,
     AgendaItem,
@@ -51,10 +51,14 @@ class ModelForm(forms.ModelForm):
 
 
 class DateInput(forms.DateInput):
+    """A date picker offering only the dates the app records (``validate_recorded_date``
+    checks them again on the server)."""
+
     input_type = "date"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    def __init__(self, *, attrs: dict | None = None, **kwargs):
+        bounds = {"min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()}
+        super().__init__(attrs=bounds | (attrs or {}), format="%Y-%m-%d", **kwargs)
 
 
 def check_upload(upload) -> None:
@@ -412,7 +416,12 @@ class ReviewDecisionForm(forms.Form):
     """The council's decision on one earlier commitment, recorded at a session."""
 
     decision = forms.ChoiceField(label=_("Decision"), choices=Review.Decision.choices)
-    new_deadline = forms.DateField(label=_("New deadline"), required=False, widget=DateInput())
+    new_deadline = forms.DateField(
+        label=_("New deadline"),
+        required=False,
+        widget=DateInput(),
+        validators=[validate_recorded_date],
+    )
     replacement = IdChoiceField(
         label=_("Replaced by"), queryset=Commitment.objects.none(), required=False
     )

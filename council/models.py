@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .fields import validate_recorded_date
 from .querysets import CommitmentQuerySet, SessionQuerySet, local_today
 
 
@@ -272,7 +273,9 @@ class Council(models.Model):
         blank=True,
         help_text=_("Users who record this council's sessions, commitments and protocols."),
     )
-    established_on = models.DateField(_("established on"), null=True, blank=True)
+    established_on = models.DateField(
+        _("established on"), null=True, blank=True, validators=[validate_recorded_date]
+    )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -315,8 +318,12 @@ class CoChair(models.Model):
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="co_chairships"
     )
     position = models.CharField(_("position as co-chair"), max_length=300, blank=True)
-    start_date = models.DateField(_("from"), null=True, blank=True)
-    end_date = models.DateField(_("until"), null=True, blank=True)
+    start_date = models.DateField(
+        _("from"), null=True, blank=True, validators=[validate_recorded_date]
+    )
+    end_date = models.DateField(
+        _("until"), null=True, blank=True, validators=[validate_recorded_date]
+    )
 
     class Meta:
         ordering = ["council", "party__order", "-start_date"]
@@ -367,8 +374,10 @@ class Session(Sourced):
     number = models.PositiveSmallIntegerField(_("number"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.REGULAR)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), validators=[validate_recorded_date])
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, validators=[validate_recorded_date]
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.ForeignKey(
         Party,
@@ -619,7 +628,9 @@ class Commitment(Sourced):
     deadline_kind = models.CharField(
         _("deadline"), max_length=20, choices=DeadlineKind, default=DeadlineKind.DATE
     )
-    deadline = models.DateField(_("deadline date"), null=True, blank=True)
+    deadline = models.DateField(
+        _("deadline date"), null=True, blank=True, validators=[validate_recorded_date]
+    )
     status = models.CharField(
         _("status"), max_length=30, choices=Status, default=Status.NOT_STARTED, editable=False
     )
@@ -962,7 +973,9 @@ class Review(models.Model):
         Session, verbose_name=_("reviewed at"), on_delete=models.PROTECT, related_name="reviews"
     )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision)
-    new_deadline = models.DateField(_("new deadline"), null=True, blank=True)
+    new_deadline = models.DateField(
+        _("new deadline"), null=True, blank=True, validators=[validate_recorded_date]
+    )
     replacement = models.ForeignKey(
         Commitment,
         verbose_name=_("replaced by"),
@@ -1024,7 +1037,9 @@ class Protocol(Sourced):
     number = models.CharField(_("number"), max_length=50, blank=True)
     title = models.CharField(_("title"), max_length=300)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_on = models.DateField(
+        _("signed on"), null=True, blank=True, validators=[validate_recorded_date]
+    )
     signed_in = models.CharField(_("place of signing"), max_length=100, blank=True)
     languages = models.CharField(
         _("languages"),
@@ -1156,7 +1171,7 @@ class Event(Sourced):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     title = models.CharField(_("title"), max_length=300)
-    date = models.DateField(_("date"), null=True, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True, validators=[validate_recorded_date])
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     host_party = models.ForeignKey(
@@ -1231,8 +1246,8 @@ class Observation(Sourced):
         on_delete=models.PROTECT,
         related_name="observations",
     )
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
+    period_start = models.DateField(_("period start"), validators=[validate_recorded_date])
+    period_end = models.DateField(_("period end"), validators=[validate_recorded_date])
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
     qualifier = models.CharField(
         _("qualifier"), max_length=10, choices=Qualifier, default=Qualifier.EXACT
@@ -1279,7 +1294,7 @@ class Target(models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="targets"
     )
-    target_date = models.DateField(_("by"))
+    target_date = models.DateField(_("by"), validators=[validate_recorded_date])
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
 

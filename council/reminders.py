@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import smtplib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -39,6 +40,7 @@ from .models import (
     User,
 )
 from .querysets import agency_subtree, local_today
+from .text import one_line, xml_safe
 
 logger = logging.getLogger(__name__)
 Kind = ReminderRule.Kind
@@ -314,28 +316,60 @@ def deliver(reminder_id: int) -> str:
             return reminder.status
         reminder.attempts += 1
         try:
-            build_message(reminder).send(using="default")
-        except Exception as error:  # any mail failure: keep the row, retry on a later scan
-            logger.warning("reminder %s not sent: %s", reminder.pk, error)
-            reminder.last_error = str(error)[:500]
-            if reminder.attempts >= MAX_ATTEMPTS:
-                reminder.status = Reminder.Status.FAILED
-            reminder.save(update_fields=["attempts", "last_error", "status"])
-            return reminder.status
+            message = build_message(reminder)
+            message.message()  # a header that cannot be written fails here, not in the backend
+        except Exception as error:  # the same message would be built again: no retry
+            return _not_sent(reminder, error, permanent=True)
+        try:
+            message.send(using="default")
+        except Exception as error:  # a mail failure: retried on later scans unless permanent
+            return _not_sent(reminder, error, permanent=is_permanent(error))
         reminder.status = Reminder.Status.SENT
         reminder.sent_at = timezone.now()
         reminder.save(update_fields=["attempts", "status", "sent_at"])
         return reminder.status
 
 
+def _not_sent(reminder: Reminder, error: Exception, *, permanent: bool) -> str:
+    """Keep the row and why; it fails for good when retrying cannot help or has not."""
+    logger.warning("reminder %s not sent (%s): %s", reminder.pk, type(error).__name__, error)
+    reminder.last_error = f"{type(error).__name__}: {error}"[:500]
+    if permanent or reminder.attempts >= MAX_ATTEMPTS:
+        reminder.status = Reminder.Status.FAILED
+    reminder.save(update_fields=["attempts", "last_error", "status"])
+    return reminder.status
+
+
+def is_permanent(error: Exception) -> bool:
+    """Whether sending again would fail the same way.
+
+    The server's 5xx answer about this message or its recipient is final; a connection
+    or timeout failure, a 4xx answer, and the server refusing our login or our sender
+    (configuration, fixed once for every reminder) are worth another scan. Anything
+    else (a header the mail library will not write) fails again identically.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _message in error.recipients.values())
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code >= 500
+    # SMTPException (connection, login, sender, 4xx) is an OSError, as is a timeout.
+    return not isinstance(error, OSError | DatabaseError)
+
+
 def build_message(reminder: Reminder) -> EmailMultiAlternatives:
-    """The e-mail, in the recipient's language, HTML and plain text, linking to the item."""
+    """The e-mail, in the recipient's language, HTML and plain text, linking to the item.
+
+    The subject is one line (``text.one_line``): a line break, U+2028 or a control
+    character in a title would make the header unwritable. Both bodies are cleaned of what
+    no mail should carry; the HTML escapes the subject like any other text.
+    """
     recipient = reminder.recipient
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         context = message_context(reminder)
-        subject = render_to_string("email/reminder_subject.txt", context).strip()
-        text = render_to_string("email/reminder.txt", context)
-        html = render_to_string("email/reminder.html", context)
+        subject = one_line(render_to_string("email/reminder_subject.txt", context))
+        context["subject"] = subject
+        text = xml_safe(render_to_string("email/reminder.txt", context))
+        html = xml_safe(render_to_string("email/reminder.html", context))
     message = EmailMultiAlternatives(subject=subject, body=text, to=[recipient.email])
     message.attach_alternative(html, "text/html")
     return message

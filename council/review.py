@@ -365,8 +365,9 @@ def as_docx(session: Session, groups: list[Group], by: str) -> bytes:
     document = documents.session_document(
         _("Review of the implementation of earlier commitments"), session, landscape=True
     )
-    document.add_paragraph(
-        _("Prepared on %(date)s.") % {"date": date_format(timezone.localdate(), "DATE_FORMAT")}
+    documents.paragraph(
+        document,
+        _("Prepared on %(date)s.") % {"date": date_format(timezone.localdate(), "DATE_FORMAT")},
     )
     headers = [
         _("No."),
@@ -379,30 +380,34 @@ def as_docx(session: Session, groups: list[Group], by: str) -> bytes:
     ]
     number = 0
     for group in groups:
-        document.add_heading(
-            f"{group.title} — {group.subtitle}" if group.subtitle else group.title, level=2
+        documents.heading(
+            document,
+            f"{group.title} — {group.subtitle}" if group.subtitle else group.title,
+            level=2,
         )
         table = documents.add_table(document, headers)
         for commitment in group.rows:
             number += 1
-            cells = table.add_row().cells
-            cells[0].text = str(number)
-            cells[1].text = _("Session %(n)s, clause %(clause)s") % {
-                "n": commitment.session.number,
-                "clause": commitment.clause or "—",
-            }
-            cells[2].text = f"{commitment.title}\n{commitment.text}"
-            cells[3].text = documents.responsible_lines(commitment)
-            cells[4].text = documents.deadline_label(commitment)
             status = commitment.get_status_display()
             if commitment.overdue:
                 status += " — " + _("overdue")
             if commitment.latest_note:
                 status += "\n" + commitment.latest_note
-            cells[5].text = status
-            cells[6].text = decision_label(commitment.decision)
+            documents.add_row(
+                table,
+                [
+                    str(number),
+                    _("Session %(n)s, clause %(clause)s")
+                    % {"n": commitment.session.number, "clause": commitment.clause or "—"},
+                    f"{commitment.title}\n{commitment.text}",
+                    documents.responsible_lines(commitment),
+                    documents.deadline_label(commitment),
+                    status,
+                    decision_label(commitment.decision),
+                ],
+            )
     if number == 0:
-        document.add_paragraph(_("No commitment of earlier sessions is under monitoring."))
+        documents.paragraph(document, _("No commitment of earlier sessions is under monitoring."))
     return documents.to_bytes(document)
 
 

@@ -2,7 +2,7 @@
 
 Local use needs no variables at all: SQLite, console e-mail, eager Celery tasks.
 Production sets ``DJANGO_ENV=production`` plus ``SECRET_KEY``, ``ALLOWED_HOSTS``,
-``DATABASE_URL``, ``REDIS_URL`` and the SMTP variables (see README).
+``SITE_URL``, ``DATABASE_URL``, ``REDIS_URL`` and the SMTP variables (see README).
 """
 
 import datetime
@@ -62,7 +62,18 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The address e-mails sent by tasks link to (a page or an export built in a request uses
+# the request's own address). Production refuses to start without it, rather than send
+# every reminder with a link to 127.0.0.1.
+SITE_URL = env_str("SITE_URL")
+if not SITE_URL:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set when DJANGO_ENV=production (e.g. https://council.example.org)"
+        )
+    SITE_URL = "http://127.0.0.1:8000"
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, got {SITE_URL!r}")
 
 INSTALLED_APPS = [
     # Before the admin, so that its admin classes can show the per-language fields.

@@ -28,6 +28,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -57,8 +58,10 @@ from .models import (
 from .paging import Key, Ordering, keyset_page
 from .policies import policy_for
 from .querysets import attach_responsible, local_today
+from .text import download_name
 
 PAGE_SIZE = 25
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 UPDATES_SHOWN = 50
 # A session page lists this many of its commitments and review decisions; the rest are a
 # link away (the commitment list by session, the review), not thousands of rows at once.
@@ -731,9 +734,24 @@ def _download(stored_file, name: str) -> FileResponse:
         handle = stored_file.open("rb")
     except FileNotFoundError:
         raise Http404(_("The file is missing from storage.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=name)
+    response = FileResponse(handle, as_attachment=True, filename=download_name(name))
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _attachment(response: HttpResponse, name: str, *, inline: bool = False) -> HttpResponse:
+    """Name the file ``response`` carries. Django's header helper quotes an ASCII name and
+    writes any other as RFC 5987 ``filename*`` (Cyrillic, dashes); ``download_name``
+    has already made it one line with no quote or path in it."""
+    response["Content-Disposition"] = content_disposition_header(not inline, download_name(name))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _site_url(request: HttpRequest) -> str:
+    """The address this request came to (its host is checked against ALLOWED_HOSTS), for
+    links in what it builds; SITE_URL is for e-mails sent where there is no request."""
+    return request.build_absolute_uri("/")
 
 
 @require_GET
@@ -852,16 +870,11 @@ def session_review_export(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session(request, pk)
     context = _review_document_context(request, session)
     content = review.as_docx(session, context["groups"], context["by"])
-    filename = f"review-{session.council.short_name}-session-{session.number}.docx".replace(
-        " ", "-"
-    )
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    name = _("%(council)s, session %(number)s – implementation review") % {
+        "council": session.council.short_name or session.council.name,
+        "number": session.number,
+    }
+    return _attachment(HttpResponse(content, content_type=DOCX), f"{name}.docx")
 
 
 @require_POST
@@ -1036,34 +1049,29 @@ def commitment_export(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = commitment_filter.qs
     if not request.GET.get("ordering"):
         rows = rows.order_by("-session__start_date", "session_id", "pk")
-    stamp = timezone.localdate().isoformat()
+    name = _("Commitments %(date)s") % {"date": timezone.localdate().isoformat()}
     if fmt == "csv":
         response = StreamingHttpResponse(
-            exports.csv_stream(rows, settings.SITE_URL), content_type="text/csv; charset=utf-8"
+            exports.csv_stream(rows, _site_url(request)), content_type="text/csv; charset=utf-8"
         )
-        response["Content-Disposition"] = f'attachment; filename="commitments-{stamp}.csv"'
     else:
         response = FileResponse(
-            exports.xlsx_file(rows, settings.SITE_URL),
-            as_attachment=True,
-            filename=f"commitments-{stamp}.xlsx",
+            exports.xlsx_file(rows, _site_url(request)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _attachment(response, f"{name}.{fmt}")
 
 
 @require_GET
 def session_decisions_export(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session(request, pk)
-    response = HttpResponse(
-        exports.decisions_docx(session),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    name = _("%(council)s, session %(number)s – decisions") % {
+        "council": session.council.short_name or session.council.name,
+        "number": session.number,
+    }
+    return _attachment(
+        HttpResponse(exports.decisions_docx(session), content_type=DOCX), f"{name}.docx"
     )
-    name = f"decisions-{session.council.short_name}-session-{session.number}.docx".replace(" ", "-")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # Indicators ------------------------------------------------------------------------------
@@ -1154,8 +1162,7 @@ def _feed_user(token: str) -> User:
 
 def _ics(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{name}.ics"'
-    return response
+    return _attachment(response, f"{name}.ics", inline=True)
 
 
 @login_not_required
@@ -1164,7 +1171,10 @@ def calendar_sessions(request: HttpRequest, token: str, council_pk: int) -> Http
     user = _feed_user(token)
     council = get_object_or_404(policy_for(user).councils(), pk=council_pk)
     sessions = council.sessions.select_related("council").order_by("start_date")
-    return _ics(calendars.sessions_feed(council, sessions), f"sessions-{council.pk}")
+    return _ics(
+        calendars.sessions_feed(council, sessions, site_url=_site_url(request)),
+        _("%(council)s – sessions") % {"council": council},
+    )
 
 
 @login_not_required
@@ -1173,7 +1183,10 @@ def calendar_deadlines(request: HttpRequest, token: str) -> HttpResponse:
     user = _feed_user(token)
     commitments = policy_for(user).my_commitments()
     name = _("Deadlines — %(user)s") % {"user": user}
-    return _ics(calendars.deadlines_feed(name, calendars.open_dated(commitments)), "deadlines")
+    feed = calendars.deadlines_feed(
+        name, calendars.open_dated(commitments), site_url=_site_url(request)
+    )
+    return _ics(feed, _("Deadlines"))
 
 
 @require_POST

@@ -18,11 +18,16 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from .text import one_line, xml_safe
+
 # Excel refuses a cell longer than this, and XML 1.0 any control character but tab and
-# line breaks: a commitment text pasted from elsewhere may carry either.
+# line breaks (``text.xml_safe``): a commitment text pasted from elsewhere may carry either.
 MAX_CELL_CHARS = 32767
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = datetime.date(1899, 12, 30)  # day 0 of Excel's 1900 date system (after its leap bug)
+# Excel's day numbers hold dates from 1 January 1900, and its leap bug (a 29 February
+# 1900) shifts those before March by a day: an earlier date is written as its ISO text,
+# not as a negative or shifted day number.
+_FIRST_DATE = datetime.date(1900, 3, 1)
 _BATCH = 500  # rows joined into one write
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -92,8 +97,7 @@ def _column_letters(index: int) -> str:
 
 
 def _text(value: str) -> str:
-    value = _ILLEGAL.sub("", value)[:MAX_CELL_CHARS]
-    return escape(value)
+    return escape(xml_safe(value)[:MAX_CELL_CHARS])
 
 
 def _cell(ref: str, value, style: int = 0) -> str:
@@ -111,6 +115,8 @@ def _cell(ref: str, value, style: int = 0) -> str:
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):
+        if value < _FIRST_DATE:
+            return _cell(ref, value.isoformat(), style)
         return f'<c r="{ref}" s="1"><v>{(value - _EPOCH).days}</v></c>'
     if isinstance(value, int | float):
         return f'<c r="{ref}"{style_attr}><v>{value}</v></c>'
@@ -172,4 +178,4 @@ def write(header: Sequence[str], rows: Iterable[Sequence], *, sheet_name: str):
 
 def _sheet_name(name: str) -> str:
     """Excel's rules: at most 31 characters, none of ``[]:*?/\\``."""
-    return re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Sheet1"
+    return re.sub(r"[\[\]:*?/\\]", " ", one_line(name))[:31] or "Sheet1"

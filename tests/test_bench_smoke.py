@@ -1,4 +1,4 @@
-"""The benchmark harness keeps working: build a tiny data set with ``bench_generate`` and
+"""The benchmark harness keeps working: build a tiny data set with ``bench/generate.py`` and
 run every measurement of ``bench/run.py`` once. No time is asserted: only that each page
 answers 200 and that the report has every row. PostgreSQL only (the generator writes with
 ``INSERT … SELECT``); skipped on SQLite."""
@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count, F, Q
 
-from council.management.commands.bench_generate import LONG_HISTORY_MARK, generate
+from bench.generate import LONG_HISTORY_MARK, generate
 from council.models import Commitment, Responsibility, StatusUpdate, User
 
 ROOT = Path(__file__).resolve().parent.parent

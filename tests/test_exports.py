@@ -74,8 +74,8 @@ def test_xlsx_streams_the_same_columns_with_dates_as_dates(client, council_data)
     assert first[7] == "MTI (KZ); MoE (KG)" and first[8] == "Customs (KZ)"
     assert first[11] == "Not started" and first[12] == "yes" and first[13] == "yes"  # overdue
     assert first[14].endswith(f"/commitments/{council_data['first'].pk}/")
-    # Neutralised, the control character dropped, markup kept as text.
-    assert first[3] == "'=1+1" and first[4] == "'@SUM(A1)with a vertical tab"
+    # Neutralised, the vertical tab (Word's manual line break) a line break, markup as text.
+    assert first[3] == "'=1+1" and first[4] == "'@SUM(A1)\nwith a vertical tab"
     assert first[5] == "'-2+3 <b>&</b>"
     ongoing = next(row for row in rows[1:] if row is not first)
     assert ongoing[9] is None and ongoing[10] == "Ongoing"

@@ -2,6 +2,7 @@
 
 import datetime
 import importlib
+import smtplib
 import zoneinfo
 
 import pytest
@@ -277,3 +278,111 @@ def test_reminders_are_listed_read_and_muted_in_the_app(client, people):
     assert not Reminder.objects.filter(recipient=people["focal"], read_at__isnull=True).exists()
     client.post(f"/notifications/mute/{commitment.session.council.pk}/", {"mute": "1"})
     assert ReminderMute.objects.filter(user=people["focal"]).exists()
+
+
+# Hostile titles and failures that retrying cannot fix ------------------------------------
+
+
+@pytest.fixture
+def on_the_day():
+    """Sent on the day the scan records them: the subject counts 7 days left."""
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 9, tzinfo=ALMATY), tick=False):
+        yield
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Trade\nroute", "Trade\u2028route", "Trade\r\nroute\x0b", "Trade\x85route\x01"],
+)
+def test_a_title_with_a_line_break_is_sent_on_one_line(people, title, on_the_day):
+    commitment = due_commitment(people, D(2026, 12, 2))
+    commitment.title = title
+    commitment.save()
+    reminders.scan(D(2026, 11, 25))
+    reminder = Reminder.objects.get(recipient=people["focal"])
+    assert reminder.status == "sent", reminder.last_error
+    message = next(m for m in mail.outbox if m.to == ["focal@example.org"])
+    assert message.subject == f"Due in 7 days: {commitment.clause} Trade route"
+    message.message()  # the headers serialise
+
+
+def test_a_long_title_makes_a_subject_of_one_sensible_line(people):
+    commitment = due_commitment(people, D(2026, 12, 2))
+    commitment.title = "Build the road " * 20
+    commitment.save()
+    reminders.scan(D(2026, 11, 25))
+    message = next(m for m in mail.outbox if m.to == ["focal@example.org"])
+    assert len(message.subject) <= 200 and message.subject.endswith("…")
+
+
+def test_markup_in_a_title_is_escaped_in_the_html_title(people, on_the_day):
+    commitment = due_commitment(people, D(2026, 12, 2))
+    commitment.title = "</title><script>alert(1)</script>"
+    commitment.save()
+    reminders.scan(D(2026, 11, 25))
+    message = next(m for m in mail.outbox if m.to == ["focal@example.org"])
+    html = message.alternatives[0].content
+    assert "<script>" not in html
+    assert f"<title>Due in 7 days: {commitment.clause} &lt;/title&gt;&lt;script&gt;" in html
+    assert message.subject.endswith("</title><script>alert(1)</script>")  # plain text
+
+
+def _fail_sending(monkeypatch, error):
+    def broken(self, *args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("django.core.mail.message.EmailMessage.send", broken)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        smtplib.SMTPRecipientsRefused({"focal@example.org": (550, b"No such user")}),
+        smtplib.SMTPDataError(554, b"Message rejected"),
+    ],
+    ids=["recipient refused", "message refused"],
+)
+def test_a_permanent_refusal_fails_at_once(people, monkeypatch, error):
+    due_commitment(people, D(2026, 12, 2))
+    _fail_sending(monkeypatch, error)
+    reminders.scan(D(2026, 11, 25))
+    reminder = Reminder.objects.get(recipient=people["focal"])
+    assert reminder.status == "failed" and reminder.attempts == 1
+    assert type(error).__name__ in reminder.last_error
+    reminders.scan(D(2026, 11, 25))
+    reminder.refresh_from_db()
+    assert reminder.attempts == 1  # not tried again
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        smtplib.SMTPRecipientsRefused({"focal@example.org": (450, b"Mailbox busy")}),
+        smtplib.SMTPServerDisconnected("gone"),
+        smtplib.SMTPAuthenticationError(535, b"bad credentials"),
+        TimeoutError("timed out"),
+    ],
+    ids=["greylisted", "disconnected", "login refused", "timeout"],
+)
+def test_a_transient_failure_is_retried_then_fails(people, monkeypatch, error):
+    due_commitment(people, D(2026, 12, 2))
+    _fail_sending(monkeypatch, error)
+    for attempt in range(1, reminders.MAX_ATTEMPTS + 2):
+        reminders.scan(D(2026, 11, 25))
+        reminder = Reminder.objects.get(recipient=people["focal"])
+        assert reminder.attempts == min(attempt, reminders.MAX_ATTEMPTS)
+    assert reminder.status == "failed"
+
+
+def test_a_message_that_cannot_be_built_fails_at_once(people, monkeypatch):
+    due_commitment(people, D(2026, 12, 2))
+
+    def unbuildable(reminder):
+        raise ValueError("Header values may not contain linefeed or carriage return characters")
+
+    monkeypatch.setattr(reminders, "build_message", unbuildable)
+    reminders.scan(D(2026, 11, 25))
+    reminders.scan(D(2026, 11, 25))
+    reminder = Reminder.objects.get(recipient=people["focal"])
+    assert reminder.status == "failed" and reminder.attempts == 1
+    assert "linefeed" in reminder.last_error

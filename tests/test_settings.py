@@ -18,7 +18,7 @@ def settings_value(expression: str, **env: str) -> str:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "SECRET_KEY"}
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "SECRET_KEY", "SITE_URL"}
     }
     result = subprocess.run(
         [sys.executable, "-c", f"from council import settings as s; print({expression})"],
@@ -61,6 +61,7 @@ def test_production_reads_services_from_the_environment():
         "DATABASE_URL": "postgres://council:pw@db.internal:5432/council",
         "REDIS_URL": "redis://cache.internal:6379/0",
         "SMTP_HOST": "smtp.internal",
+        "SITE_URL": "https://council.example.org",
     }
     assert settings_value("s.DATABASES['default']['HOST'], s.DEBUG", **env) == "db.internal False"
     assert settings_value("s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER", **env) == (
@@ -72,6 +73,18 @@ def test_production_reads_services_from_the_environment():
 
 def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in settings_value("s.SECRET_KEY", DJANGO_ENV="production")
+
+
+def test_production_refuses_to_start_without_its_address():
+    """Reminders sent by tasks link to SITE_URL: a default of 127.0.0.1 would send every
+    recipient a dead link, so production does not start without it."""
+    env = {"DJANGO_ENV": "production", "SECRET_KEY": "x" * 60}
+    assert "SITE_URL must be set" in settings_value("s.SITE_URL", **env)
+    assert settings_value("s.SITE_URL", **env, SITE_URL="https://council.example.org") == (
+        "https://council.example.org"
+    )
+    assert "must start with https://" in settings_value("s.SITE_URL", SITE_URL="council.org")
+    assert settings_value("s.SITE_URL") == "http://127.0.0.1:8000"  # local use needs nothing
 
 
 def test_page_queries_run_without_parallel_workers_unless_asked():

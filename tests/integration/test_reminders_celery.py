@@ -20,7 +20,12 @@ from council.models import Reminder
 from ..conftest import point_celery_at
 from ..test_reminders import due_commitment, people  # noqa: F401  (fixture)
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+# One worker process runs them all: they share the Redis queue they purge.
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("redis"),
+]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if not (REDIS_URL and connection.vendor == "postgresql"):

@@ -1,6 +1,6 @@
 """Load test: many signed-in users reading and reporting at once on gunicorn + PostgreSQL.
 
-Run it with ``.venv/bin/python tests/faults/load.py`` (defaults: 50 users for 120 s).
+Run it with ``.venv/bin/python faults/load.py`` (defaults: 50 users for 120 s).
 It starts a private PostgreSQL (127.0.0.1:5441) in a temporary directory, migrates a
 fresh database, loads the demo, serves it with gunicorn (2 sync workers, 127.0.0.1:8011)
 and runs one thread per user, each signed in as a demo user:
@@ -13,7 +13,7 @@ and runs one thread per user, each signed in as a demo user:
 Each post carries a unique note. At the end the database is checked: every update the
 server answered 302 for is stored exactly once, nothing it refused is stored. It prints
 request counts, per-status codes, p50/p95 latency and requests per second, writes them
-to ``tests/faults/RESULTS.md`` (its own section) and exits non-zero on any 5xx, any lost
+to ``faults/RESULTS.md`` (its own section) and exits non-zero on any 5xx, any lost
 or doubled update, or a read or progress report that did not succeed.
 """
 
@@ -32,10 +32,10 @@ import time
 import uuid
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script: make ``tests.faults`` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+if __package__ in (None, ""):  # run as a script: make ``faults`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.faults import infra  # noqa: E402
+from faults import infra  # noqa: E402
 
 ROLES = ["focal", "secretariat", "focal.kg", "manager"]  # users are dealt round-robin
 WRITERS = {"focal", "focal.kg", "secretariat"}
@@ -285,7 +285,7 @@ def report(args, run: Run, elapsed: float, checks: dict, logins: list[float], fa
     lines = [
         "## Load test",
         "",
-        f"Run {when:%Y-%m-%d %H:%M %Z} by `.venv/bin/python tests/faults/load.py"
+        f"Run {when:%Y-%m-%d %H:%M %Z} by `.venv/bin/python faults/load.py"
         f" --users {args.users} --seconds {args.seconds:g}` on loopback"
         f" ({infra.cpu_note()}); verdict: **{'pass' if not failures else 'FAIL'}**."
         f"{infra.settings_note()}",

@@ -24,14 +24,14 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 PG_BIN = Path(os.environ.get("FAULTS_PG_BIN", "/usr/lib/postgresql/15/bin"))
 HOST = "127.0.0.1"
 PG_PORT = 5441
 REDIS_PORT = 6391
 WEB_PORT = 8011
-SETTINGS_MODULE = os.environ.get("FAULTS_SETTINGS_MODULE", "tests.faults.worker_settings")
+SETTINGS_MODULE = os.environ.get("FAULTS_SETTINGS_MODULE", "faults.worker_settings")
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 
@@ -486,7 +486,7 @@ def write_section(name: str, text: str) -> None:
     if not current.strip():
         current = (
             "# Fault drill and load test: latest results\n\n"
-            "Written by `tests/faults/drill.py` and `tests/faults/load.py` (see README.md).\n\n"
+            "Written by `faults/drill.py` and `faults/load.py` (see README.md).\n\n"
         )
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", re.DOTALL)
     if pattern.search(current):
@@ -509,6 +509,6 @@ def cpu_note() -> str:
 
 def settings_note() -> str:
     """Said in the results when a run used other settings than the drill's own."""
-    if SETTINGS_MODULE == "tests.faults.worker_settings":
+    if SETTINGS_MODULE == "faults.worker_settings":
         return ""
     return f" Settings: `{SETTINGS_MODULE}` (FAULTS_SETTINGS_MODULE), not the default."

@@ -1,6 +1,6 @@
 """Fault drill: break Redis, a Celery worker and PostgreSQL on purpose; count what survived.
 
-Run it with ``.venv/bin/python tests/faults/drill.py`` (about two minutes). It starts a
+Run it with ``.venv/bin/python faults/drill.py`` (about two minutes). It starts a
 private PostgreSQL (127.0.0.1:5441) and Redis (127.0.0.1:6391) in a temporary directory,
 migrates a fresh database, loads the demo, then runs three scenarios:
 
@@ -10,7 +10,7 @@ b. A Celery worker killed (SIGKILL, whole process group) while deliveries are in
    twice; a new worker and the next scan finish the job.
 c. PostgreSQL restarted (``pg_ctl restart -m fast``) under concurrent load on gunicorn.
 
-It prints a table and writes it to ``tests/faults/RESULTS.md`` (its own section), and
+It prints a table and writes it to ``faults/RESULTS.md`` (its own section), and
 exits non-zero if any check failed. Every process it starts is stopped at the end.
 ``--only a,b`` runs some scenarios; ``FAULTS_KEEP=1`` keeps the temporary directory.
 """
@@ -30,11 +30,11 @@ import time
 import uuid
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script: make ``tests.faults`` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+if __package__ in (None, ""):  # run as a script: make ``faults`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.faults import infra  # noqa: E402
-from tests.faults.slow_backend import fingerprint  # noqa: E402
+from faults import infra  # noqa: E402
+from faults.slow_backend import fingerprint  # noqa: E402
 
 QUICK = 3.0  # seconds: a page or a save slower than this with Redis down is a failure
 SCAN_BOUND = 60.0  # seconds: the scan with Redis down must return within this
@@ -718,7 +718,7 @@ def report(results: list[Result], started: datetime.datetime, seconds: float) ->
     lines = [
         "## Fault drill",
         "",
-        f"Run {started:%Y-%m-%d %H:%M %Z} by `.venv/bin/python tests/faults/drill.py`"
+        f"Run {started:%Y-%m-%d %H:%M %Z} by `.venv/bin/python faults/drill.py`"
         f" ({seconds:.0f} s).{infra.settings_note()}",
         "",
         infra.markdown_table(HEADER, rows),

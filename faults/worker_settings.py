@@ -18,11 +18,11 @@ from council.settings import *  # noqa: F403  (this module only overrides the pr
 
 _mail_dir = os.environ.get("FAULTS_MAIL_DIR", "")
 if not _mail_dir:
-    raise RuntimeError("tests.faults.worker_settings needs FAULTS_MAIL_DIR (a directory)")
+    raise RuntimeError("faults.worker_settings needs FAULTS_MAIL_DIR (a directory)")
 
 MAILERS = {
     "default": {
-        "BACKEND": "tests.faults.slow_backend.SlowFileBackend",
+        "BACKEND": "faults.slow_backend.SlowFileBackend",
         "OPTIONS": {
             "file_path": _mail_dir,
             "delay": float(os.environ.get("FAULTS_MAIL_DELAY", "0") or 0),

@@ -1,7 +1,8 @@
 """Fill a dedicated PostgreSQL database with a realistic benchmark data set, fast.
 
-``manage.py bench_generate --commitments 1000000`` wipes every council record of the
-database (it refuses unless the database name says ``bench`` or ``test``), then builds:
+``.venv/bin/python bench/generate.py --commitments 1000000`` (with ``DATABASE_URL``)
+wipes every council record of the database (it refuses unless the database name says
+``bench`` or ``test``), then builds:
 
 - 8 parties, 200 agencies (25 per party, committees and state companies under
   ministries), 15 sectors;
@@ -29,13 +30,24 @@ unique and foreign key constraint of ``council/models.py`` stays enforced.
 
 from __future__ import annotations
 
+if __name__ == "__main__":  # run as a script: Django is set up before the models are imported
+    import os
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "council.settings")
+    import django
+
+    django.setup()
+
 import datetime
 import random
 import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -202,32 +214,13 @@ class Plan:
     long_history_id: int = 0
 
 
-class Command(BaseCommand):
-    help = "Wipe the council records of a dedicated database and build a benchmark data set."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--commitments", type=int, default=1000, help="How many (N).")
-        parser.add_argument(
-            "--keep-indexes",
-            action="store_true",
-            help="Keep every index while loading (slower; for comparison).",
-        )
-
-    def handle(self, *args, commitments: int, keep_indexes: bool, verbosity: int = 1, **options):
-        if commitments < 1:
-            raise CommandError("--commitments must be at least 1.")
-        generate(
-            commitments, keep_indexes=keep_indexes, log=self.stdout.write if verbosity else None
-        )
-
-
 # The whole run ---------------------------------------------------------------------------
 
 
 def generate(n: int, *, keep_indexes: bool = False, log=None) -> dict:
     """Build the data set for ``n`` commitments; returns row counts and timings."""
     if connection.vendor != "postgresql":
-        raise CommandError("bench_generate needs PostgreSQL (it writes with INSERT … SELECT).")
+        raise CommandError("bench/generate.py needs PostgreSQL (it writes with INSERT … SELECT).")
     name = connection.settings_dict["NAME"]
     if "bench" not in name and not name.startswith("test"):
         raise CommandError(
@@ -1007,3 +1000,23 @@ def _reviews(cursor, plan: Plan) -> None:
         "JOIN council_session r ON r.id = s.review_session_id "
         "WHERE c.is_monitored AND s.number < s.review_number AND pg_temp.rnd(c.id, 40) < 0.4",
     )
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--commitments", type=int, default=1000, help="How many (N).")
+    parser.add_argument(
+        "--keep-indexes",
+        action="store_true",
+        help="Keep every index while loading (slower; for comparison).",
+    )
+    args = parser.parse_args()
+    if args.commitments < 1:
+        parser.error("--commitments must be at least 1.")
+    generate(args.commitments, keep_indexes=args.keep_indexes, log=print)
+
+
+if __name__ == "__main__":
+    main()
