@@ -304,8 +304,10 @@ class Council(models.Model):
             )
 
 
-class CoChair(models.Model):
-    """The co-chair of a council for one party over a period (heads of government change)."""
+class CoChair(Withdrawable):
+    """The co-chair of a council for one party over a period (heads of government change).
+
+    A co-chair who changed gets an end date; one recorded by mistake is withdrawn."""
 
     council = models.ForeignKey(
         Council, verbose_name=_("council"), on_delete=models.PROTECT, related_name="co_chairs"
@@ -318,6 +320,8 @@ class CoChair(models.Model):
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("until"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["council", "party__order", "-start_date"]
         verbose_name = _("co-chair")
@@ -325,7 +329,7 @@ class CoChair(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "party"],
-                condition=Q(end_date__isnull=True),
+                condition=Q(end_date__isnull=True, withdrawn_at__isnull=True),
                 name="cochair_one_current_per_party",
             ),
             models.CheckConstraint(
@@ -452,8 +456,9 @@ class ParticipantRole(models.TextChoices):
     OBSERVER = "observer", _("Observer")
 
 
-class Participant(models.Model):
-    """A person at a session, with the role and position held at that session."""
+class Participant(Withdrawable):
+    """A person at a session, with the role and position held at that session; one
+    recorded by mistake is withdrawn, never deleted."""
 
     Role = ParticipantRole
 
@@ -478,8 +483,11 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         constraints = [
+            # A participant withdrawn by mistake may be recorded again.
             models.UniqueConstraint(
-                fields=["session", "person"], name="participant_once_per_session"
+                fields=["session", "person"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="participant_once_per_session",
             ),
             choices_check("role", ParticipantRole, "participant_role_valid"),
         ]
@@ -488,7 +496,7 @@ class Participant(models.Model):
         return f"{self.person} — {self.position}"
 
 
-class AgendaItem(Sourced):
+class AgendaItem(Withdrawable, Sourced):
     """An item on a session's agenda, usually one area of cooperation."""
 
     session = models.ForeignKey(
@@ -1063,7 +1071,7 @@ class Protocol(Sourced):
             raise ValidationError({"signed_on": _("A signed protocol needs its date of signing.")})
 
 
-class Signatory(models.Model):
+class Signatory(Withdrawable):
     """A person who signed a protocol, with the position held when signing."""
 
     protocol = models.ForeignKey(
@@ -1081,7 +1089,11 @@ class Signatory(models.Model):
         verbose_name = _("signatory")
         verbose_name_plural = _("signatories")
         constraints = [
-            models.UniqueConstraint(fields=["protocol", "person"], name="signatory_once"),
+            models.UniqueConstraint(
+                fields=["protocol", "person"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="signatory_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -1119,6 +1131,9 @@ class ProtocolFile(Withdrawable):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    # Uploads and withdrawals appear on the protocol's page; a file is never replaced.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["protocol", "kind", "language"]
@@ -1166,6 +1181,8 @@ class Event(Sourced):
         Sector, verbose_name=_("sector"), on_delete=models.PROTECT, null=True, blank=True
     )
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["council", "-year", "-date", "title"]
@@ -1254,6 +1271,8 @@ class Observation(Sourced):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["indicator", "period_start", "period_end"]
         verbose_name = _("observation")
@@ -1282,6 +1301,8 @@ class Target(models.Model):
     target_date = models.DateField(_("by"))
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "target_date"]

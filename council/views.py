@@ -88,6 +88,16 @@ def _partial(request: HttpRequest, template: str, partial: str) -> str:
     return f"{template}#{partial}" if request.htmx else template
 
 
+def _form_error(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field it names when the form has that
+    field, otherwise at the top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 def _visible_commitments(request: HttpRequest):
     policy = policy_for(request)
     if policy.is_manager:  # sees every council: no filter for the planner to work around
@@ -283,9 +293,13 @@ def session_create(request: HttpRequest, council_pk: int) -> HttpResponse:
         raise PermissionDenied(_("Only the council's secretariat may add sessions."))
     form = forms.SessionForm(request.POST or None, council=council)
     if request.method == "POST" and form.is_valid():
-        session = form.save()
-        messages.success(request, _("Session %(session)s is recorded.") % {"session": session})
-        return redirect(session)
+        try:
+            session = services.session_create(session=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Session %(session)s is recorded.") % {"session": session})
+            return redirect(session)
     return render(request, "council/session_form.html", {"form": form, "council": council})
 
 
@@ -294,9 +308,13 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session(request, pk, edit=True)
     form = forms.SessionForm(request.POST or None, instance=session, council=session.council)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The session is saved."))
-        return redirect(session)
+        try:
+            services.session_edit(session=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The session is saved."))
+            return redirect(session)
     return render(
         request,
         "council/session_form.html",
@@ -358,11 +376,15 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session(request, pk, edit=True)
     form = forms.ParticipantForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():
-        participant = form.save(commit=False)
-        participant.order = session.participants.count() + 1
-        participant.save()
-        messages.success(request, _("%(person)s is added.") % {"person": participant.person})
-        return redirect(reverse("council:session-detail", args=[session.pk]) + "#participants")
+        try:
+            participant = services.participant_add(
+                participant=form.save(commit=False), by=request.user
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("%(person)s is added.") % {"person": participant.person})
+            return redirect(reverse("council:session-detail", args=[session.pk]) + "#participants")
     return render(request, "council/participant_form.html", {"form": form, "session": session})
 
 
@@ -383,11 +405,11 @@ def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AgendaItemForm(request.POST or None, session=session)
     if request.method == "POST":
         if form.is_valid():
-            item = form.save(commit=False)
-            last = session.agenda_items.order_by("-order").values_list("order", flat=True).first()
-            item.order = (last or 0) + 1
-            item.save()
-            form.save_m2m()
+            services.agenda_item_create(
+                item=form.save(commit=False),
+                speakers=form.cleaned_data["speakers"],
+                by=request.user,
+            )
             if request.htmx:
                 return _render_agenda(request, session)
             messages.success(request, _("The agenda item is added."))
@@ -403,7 +425,9 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session(request, item.session_id, edit=True)
     form = forms.AgendaItemForm(request.POST or None, instance=item, session=session)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.agenda_item_edit(
+            item=form.save(commit=False), speakers=form.cleaned_data["speakers"], by=request.user
+        )
         if request.htmx:
             return _render_agenda(request, session)
         messages.success(request, _("The agenda item is saved."))
@@ -416,20 +440,13 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_item_move(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem, pk=pk)
     session = _get_session(request, item.session_id, edit=True)
-    direction = request.POST.get("direction")
-    if direction not in ("up", "down"):
-        return HttpResponse(_("Say whether to move the item up or down."), status=400)
-    with transaction.atomic():
-        items = list(session.agenda_items.select_for_update().order_by("order", "pk"))
-        index = next(i for i, candidate in enumerate(items) if candidate.pk == item.pk)
-        other = index - 1 if direction == "up" else index + 1
-        if 0 <= other < len(items):
-            items[index], items[other] = items[other], items[index]
-            # Renumber 1..n so gaps and ties from older data disappear.
-            for order, candidate in enumerate(items, start=1):
-                if candidate.order != order:
-                    candidate.order = order
-                    candidate.save(update_fields=["order"])
+    item.session = session
+    try:
+        services.agenda_item_move(
+            item=item, direction=request.POST.get("direction", ""), by=request.user
+        )
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
     if request.htmx:
         return _render_agenda(request, session)
     return redirect(reverse("council:session-detail", args=[session.pk]) + "#agenda")
@@ -700,16 +717,25 @@ def protocol_edit(request: HttpRequest, session_pk: int) -> HttpResponse:
         data, instance=protocol, council=session.council, prefix="signatories"
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            protocol = form.save()
-            formset.instance = protocol
-            formset.save()
-        messages.success(request, _("The protocol is saved."))
-        return redirect("council:protocol-detail", session_pk=session.pk)
+        try:
+            services.protocol_save(
+                protocol=form.save(commit=False),
+                signatories=formset.save(commit=False),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The protocol is saved."))
+            return redirect("council:protocol-detail", session_pk=session.pk)
+    conflict = form.is_bound and any(
+        e.code == "conflict" for e in form.non_field_errors().as_data()
+    )
     return render(
         request,
         "council/protocol_form.html",
         {"form": form, "formset": formset, "session": session, "protocol": protocol},
+        status=409 if conflict else 200,
     )
 
 
@@ -719,12 +745,19 @@ def protocol_file_upload(request: HttpRequest, session_pk: int) -> HttpResponse:
     protocol = _get_protocol(request, session.pk)
     form = forms.ProtocolFileForm(request.POST, request.FILES, protocol=protocol)
     if form.is_valid():
-        upload = form.save(commit=False)
-        upload.original_name = request.FILES["file"].name[:255]
-        upload.uploaded_by = request.user
-        upload.save()
-        messages.success(request, _("%(name)s is uploaded.") % {"name": upload.original_name})
-        return redirect("council:protocol-detail", session_pk=session.pk)
+        try:
+            upload = services.protocol_file_upload(
+                protocol=protocol,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                language=form.cleaned_data["language"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("%(name)s is uploaded.") % {"name": upload.original_name})
+            return redirect("council:protocol-detail", session_pk=session.pk)
     context = {
         "session": session,
         "protocol": protocol,
@@ -1122,9 +1155,13 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if can_edit:
         form = forms.ObservationForm(request.POST or None, indicator=indicator)
         if request.method == "POST" and form.is_valid():
-            form.save()
-            messages.success(request, _("The value is recorded."))
-            return redirect("council:indicator-detail", pk=indicator.pk)
+            try:
+                services.observation_save(observation=form.save(commit=False), by=request.user)
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, _("The value is recorded."))
+                return redirect("council:indicator-detail", pk=indicator.pk)
     elif request.method == "POST":
         raise PermissionDenied(_("Only the council's secretariat may record values."))
     series = _series(indicator)
@@ -1227,9 +1264,10 @@ def status_update_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def protocol_file_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     upload = get_object_or_404(ProtocolFile.objects.select_related("protocol"), pk=pk)
     session = _get_session(request, upload.protocol.session_id, edit=True)
+    upload.protocol.session = session
     try:
-        services.record_withdraw(
-            record=upload, by=request.user, reason=request.POST.get("reason", "")
+        services.protocol_file_withdraw(
+            upload=upload, by=request.user, reason=request.POST.get("reason", "")
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
