@@ -747,10 +747,8 @@ def protocol_file_upload(request: HttpRequest, session_pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             upload = services.protocol_file_upload(
-                protocol=protocol,
+                protocol_file=form.save(commit=False),
                 upload=form.cleaned_data["file"],
-                kind=form.cleaned_data["kind"],
-                language=form.cleaned_data["language"],
                 by=request.user,
             )
         except ValidationError as error:

@@ -6,10 +6,13 @@ are corrected by editing, with history. Nothing is deleted.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import CoChair, Council, Event, User
+from ..models import Agency, CoChair, Council, Event, Party, User
 from ..policies import Policy
 from .indicators import save_checked
 from .sessions import require_council_records, save_with_history, withdraw
@@ -19,18 +22,33 @@ def _may_not() -> str:
     return _("Only the council's secretariat may change its records.")
 
 
-def council_save(*, council: Council, by: User | None, reason: str = "") -> Council:
-    """Create a council or change its name, kind, parent…: reference data, kept by admins.
-
-    Its many-to-many fields (parties, secretariat) are set by the caller after this."""
+def council_save(
+    *,
+    council: Council,
+    by: User | None,
+    reason: str = "",
+    parties: Iterable[Party] | None = None,
+    secretariat_agencies: Iterable[Agency] | None = None,
+    secretariat_staff: Iterable[User] | None = None,
+) -> Council:
+    """Create a council or change it (name, kind, parent, parties, secretariat): reference
+    data, kept by administrators. A many-to-many left ``None`` is not changed."""
     if by is not None and not Policy(by).can_edit_reference_data():
         raise PermissionDenied(_("Only an administrator may change councils."))
-    save_checked(
-        council,
-        by=by,
-        reason=reason,
-        duplicate=ValidationError({"name": _("A council with this name is recorded.")}),
-    )
+    with transaction.atomic():
+        save_checked(
+            council,
+            by=by,
+            reason=reason,
+            duplicate=ValidationError({"name": _("A council with this name is recorded.")}),
+        )
+        for name, values in (
+            ("parties", parties),
+            ("secretariat_agencies", secretariat_agencies),
+            ("secretariat_staff", secretariat_staff),
+        ):
+            if values is not None:
+                getattr(council, name).set(values)
     return council
 
 

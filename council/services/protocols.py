@@ -131,31 +131,29 @@ def signatory_withdraw(*, signatory: Signatory, by: User | None, reason: str) ->
 
 
 def protocol_file_upload(
-    *,
-    protocol: Protocol,
-    upload: File,
-    by: User | None,
-    kind: str = ProtocolFile.Kind.SIGNED,
-    language: str = "",
-    reason: str = "",
+    *, protocol_file: ProtocolFile, upload: File, by: User | None, reason: str = ""
 ) -> ProtocolFile:
-    """Store an uploaded file of ``protocol`` under a generated path, with its original
-    name and who uploaded it. The content is checked by the form that received it."""
+    """Store ``upload`` as a new file of a protocol (``protocol_file``: unsaved, with its
+    protocol, kind and language) under a generated path, with its original name and who
+    uploaded it. The content is checked by the form that received it.
+
+    A stored file is never replaced: a wrong one is withdrawn and a new one uploaded."""
+    protocol = protocol_file.protocol
     require_council_records(by, protocol.session.council_id, _may_not())
+    if protocol_file.pk is not None:
+        raise ValidationError(
+            {"file": _("A stored file is not replaced: withdraw it and upload a new one.")}
+        )
     name = (getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:255]
     if not name:
         raise ValidationError({"file": _("Choose a file to upload.")})
-    stored = ProtocolFile(
-        protocol=protocol,
-        kind=kind,
-        language=language or (protocol.language_list or ["ru"])[0],
-        original_name=name,
-        uploaded_by=by,
-    )
-    stored.file.save(name, upload, save=False)
-    stored.full_clean()
-    save_with_history(stored, by=by, reason=reason)
-    return stored
+    protocol_file.language = protocol_file.language or (protocol.language_list or ["ru"])[0]
+    protocol_file.original_name = name
+    protocol_file.uploaded_by = by
+    protocol_file.file.save(name, upload, save=False)
+    protocol_file.full_clean()
+    save_with_history(protocol_file, by=by, reason=reason)
+    return protocol_file
 
 
 def protocol_file_withdraw(*, upload: ProtocolFile, by: User | None, reason: str) -> None:
