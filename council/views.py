@@ -33,7 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import calendars, charts, exports, forms, reports, review, services
 from .filters import CommitmentFilter
-from .history import history_rows
+from .history import history_rows, merged_history_rows
 from .models import (
     DEADLINE_KEY,
     Agency,
@@ -44,6 +44,7 @@ from .models import (
     Council,
     Indicator,
     Observation,
+    Participant,
     Protocol,
     ProtocolFile,
     Reminder,
@@ -51,6 +52,7 @@ from .models import (
     Responsibility,
     Review,
     Session,
+    Signatory,
     StatusUpdate,
     User,
 )
@@ -267,9 +269,9 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     context = {
         "council": council,
-        "co_chairs": CoChair.objects.filter(council=council, end_date__isnull=True).select_related(
-            "person", "party"
-        ),
+        "co_chairs": CoChair.objects.filter(
+            council=council, end_date__isnull=True, withdrawn_at__isnull=True
+        ).select_related("person", "party"),
         "sub_bodies": policy.councils().filter(parent=council),
         "sessions": council.sessions.select_related("host_party", "protocol")
         .annotate(commitment_count=Count("commitments"))
@@ -327,8 +329,45 @@ def _session_context(request: HttpRequest, session: Session) -> dict:
     return {
         "session": session,
         "can_edit": policy.can_edit_session(session),
-        "agenda_items": session.agenda_items.select_related("sector").prefetch_related("speakers"),
+        "agenda_items": session.agenda_items.filter(withdrawn_at__isnull=True)
+        .select_related("sector")
+        .prefetch_related("speakers"),
     }
+
+
+def _session_history(session: Session) -> list:
+    """The session's history with its participants' and agenda items', before → after:
+    additions, corrections, moves and withdrawals."""
+    return merged_history_rows(
+        [
+            (session.history.all(), None),
+            (
+                Participant.history.filter(session_id=session.pk).select_related("person"),
+                lambda r: _("Participant %(person)s") % {"person": r.person},
+            ),
+            (
+                AgendaItem.history.filter(session_id=session.pk),
+                lambda r: _("Agenda item “%(title)s”") % {"title": r.title},
+            ),
+        ]
+    )
+
+
+def _protocol_history(protocol: Protocol) -> list:
+    """The protocol's history with its signatories' and files': uploads and withdrawals."""
+    return merged_history_rows(
+        [
+            (protocol.history.all(), None),
+            (
+                Signatory.history.filter(protocol_id=protocol.pk).select_related("person"),
+                lambda r: _("Signatory %(person)s") % {"person": r.person},
+            ),
+            (
+                ProtocolFile.history.filter(protocol_id=protocol.pk),
+                lambda r: _("File %(name)s") % {"name": r.original_name},
+            ),
+        ]
+    )
 
 
 def _first_rows(name: str, rows, shown: int = SESSION_ROWS_SHOWN) -> dict:
@@ -343,7 +382,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _session_context(request, session)
     context.update(
         {
-            "participants": session.participants.select_related("person", "party", "agency"),
+            "participants": session.participants.filter(withdrawn_at__isnull=True).select_related(
+                "person", "party", "agency"
+            ),
             **_first_rows(
                 "commitments",
                 session.commitments.for_list().with_overdue_flag().order_by("pk"),
@@ -356,7 +397,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 .order_by("commitment__session__number", "commitment__clause", "pk"),
             ),
             "participant_form": forms.ParticipantForm(session=session),
-            "history": history_rows(session.history.all()),
+            "history": _session_history(session),
             "agenda_form": forms.AgendaItemForm(session=session),
         }
     )
@@ -692,11 +733,13 @@ def protocol_detail(
         "session": session,
         "protocol": protocol,
         "can_edit": policy.can_edit_session(session),
-        "signatories": protocol.signatories.select_related("person", "party"),
+        "signatories": protocol.signatories.filter(withdrawn_at__isnull=True).select_related(
+            "person", "party"
+        ),
         "files": protocol.files.select_related("uploaded_by", "withdrawn_by"),
         "clauses": session.commitments.for_list().order_by("pk"),
         "file_form": forms.ProtocolFileForm(protocol=protocol),
-        "history": history_rows(protocol.history.all()),
+        "history": _protocol_history(protocol),
     }
     template = "council/protocol_print.html" if print_view else "council/protocol_detail.html"
     return render(request, template, context)
@@ -760,10 +803,13 @@ def protocol_file_upload(request: HttpRequest, session_pk: int) -> HttpResponse:
         "session": session,
         "protocol": protocol,
         "can_edit": True,
-        "signatories": protocol.signatories.select_related("person", "party"),
+        "signatories": protocol.signatories.filter(withdrawn_at__isnull=True).select_related(
+            "person", "party"
+        ),
         "files": protocol.files.select_related("uploaded_by", "withdrawn_by"),
         "clauses": session.commitments.for_list().order_by("pk"),
         "file_form": form,
+        "history": _protocol_history(protocol),
     }
     return render(request, "council/protocol_detail.html", context, status=422)
 
