@@ -331,6 +331,7 @@ class CoChair(Withdrawable):
                 fields=["council", "party"],
                 condition=Q(end_date__isnull=True, withdrawn_at__isnull=True),
                 name="cochair_one_current_per_party",
+                violation_error_message=_("This party already has a current co-chair."),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
@@ -488,6 +489,7 @@ class Participant(Withdrawable):
                 fields=["session", "person"],
                 condition=Q(withdrawn_at__isnull=True),
                 name="participant_once_per_session",
+                violation_error_message=_("This person is already a participant."),
             ),
             choices_check("role", ParticipantRole, "participant_role_valid"),
         ]
@@ -1093,6 +1095,7 @@ class Signatory(Withdrawable):
                 fields=["protocol", "person"],
                 condition=Q(withdrawn_at__isnull=True),
                 name="signatory_once",
+                violation_error_message=_("This person is already a signatory."),
             ),
         ]
 

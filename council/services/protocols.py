@@ -91,18 +91,18 @@ def signatory_add(*, signatory: Signatory, by: User | None, reason: str = "") ->
             last=Max("order")
         )["last"]
         signatory.order = (last or 0) + 1
-    signatory.full_clean()
-    insert_once(
-        signatory,
-        by=by,
-        reason=reason,
-        taken=lambda: Signatory.objects.filter(
+
+    def taken() -> bool:
+        return Signatory.objects.filter(
             protocol_id=signatory.protocol_id,
             person_id=signatory.person_id,
             withdrawn_at__isnull=True,
-        ).exists(),
-        refusal=_signed_twice(),
-    )
+        ).exists()
+
+    if taken():
+        raise _signed_twice()
+    signatory.full_clean()
+    insert_once(signatory, by=by, reason=reason, taken=taken, refusal=_signed_twice())
     return signatory
 
 

@@ -149,20 +149,17 @@ def participant_add(*, participant: Participant, by: User | None, reason: str = 
     if not participant.order:
         last = session.participants.aggregate(last=Max("order"))["last"]
         participant.order = (last or 0) + 1
-    participant.full_clean()
 
     def taken() -> bool:
         return Participant.objects.filter(
             session=session, person_id=participant.person_id, withdrawn_at__isnull=True
         ).exists()
 
-    insert_once(
-        participant,
-        by=by,
-        reason=reason,
-        taken=taken,
-        refusal=ValidationError({"person": _("This person is already a participant.")}),
-    )
+    refusal = ValidationError({"person": _("This person is already a participant.")})
+    if taken():
+        raise refusal
+    participant.full_clean()
+    insert_once(participant, by=by, reason=reason, taken=taken, refusal=refusal)
     return participant
 
 
