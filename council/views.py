@@ -429,6 +429,27 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "council/participant_form.html", {"form": form, "session": session})
 
 
+@require_POST
+def participant_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a participant recorded by mistake: off the list, kept in the history."""
+    participant = get_object_or_404(Participant.objects.select_related("person"), pk=pk)
+    session = _get_session(request, participant.session_id, edit=True)
+    participant.session = session
+    try:
+        services.participant_withdraw(
+            participant=participant, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(person)s is withdrawn from the participants; the change history keeps it.")
+            % {"person": participant.person},
+        )
+    return redirect(reverse("council:session-detail", args=[session.pk]) + "#participants")
+
+
 # Agenda: add, edit and reorder in place ----------------------------------------------
 
 

@@ -151,3 +151,20 @@ def test_signatory_and_file_changes_are_on_the_protocol_page(login, world):
     uploaded = ProtocolFile.objects.get(original_name="signed-final.pdf")
     assert uploaded.uploaded_by == secretariat
     assert uploaded.history.get().history_user == secretariat
+
+
+def test_secretariat_withdraws_a_participant_with_a_reason_and_it_stays_in_history(login, world):
+    client = login(world.users["secretariat"])
+    url = reverse("council:participant-withdraw", args=[world.participant.pk])
+    # No reason, no withdrawal: the refusal is said on the page.
+    response = client.post(url, {"reason": " "}, follow=True)
+    assert "Say why it is withdrawn." in response.content.decode()
+    world.participant.refresh_from_db()
+    assert not world.participant.is_withdrawn
+    response = client.post(url, {"reason": "Came to the 12th session"}, follow=True)
+    world.participant.refresh_from_db()
+    assert world.participant.is_withdrawn
+    assert world.participant.withdrawn_by == world.users["secretariat"]
+    history = _history_section(response)
+    assert "Came to the 12th session" in history
+    assert f"Participant {world.participant.person.name}" in history
