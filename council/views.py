@@ -778,7 +778,12 @@ def protocol_edit(request: HttpRequest, session_pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = forms.ProtocolForm(data, instance=protocol, session=session)
     formset = forms.SignatoryFormSet(
-        data, instance=protocol, council=session.council, prefix="signatories"
+        data,
+        instance=protocol,
+        # Withdrawn signatories stay in the history, not on the form.
+        queryset=Signatory.objects.filter(withdrawn_at__isnull=True),
+        council=session.council,
+        prefix="signatories",
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:

@@ -255,9 +255,11 @@ def agenda_item_move(*, item: AgendaItem, direction: str, by: User | None) -> No
         if not 0 <= other < len(items):
             return
         items[index], items[other] = items[other], items[index]
-        reason = _("Moved %(direction)s") % {
-            "direction": _("up") if direction == "up" else _("down")
-        }
+        reason = (
+            _("“%(title)s” moved up the agenda")
+            if direction == "up"
+            else _("“%(title)s” moved down the agenda")
+        ) % {"title": item.title}
         # Renumber 1..n so gaps and ties from older data disappear.
         for order, candidate in enumerate(items, start=1):
             if candidate.order != order:
