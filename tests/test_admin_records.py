@@ -244,3 +244,56 @@ def test_a_co_chair_recorded_by_mistake_is_withdrawn_and_no_longer_current(admin
     # Another current co-chair for the party may now be recorded.
     person = Person.objects.filter(party=co_chair.party).exclude(pk=co_chair.person_id).first()
     CoChair.objects.create(council=co_chair.council, party=co_chair.party, person=person)
+
+
+def _session_post_data(client, session):
+    form = client.get(_url(Session, "change", session.pk)).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(
+        {
+            "start_date": session.start_date.isoformat(),
+            "end_date": session.end_date.isoformat() if session.end_date else "",
+        }
+    )
+    for prefix in ("participants", "agenda_items", "commitments"):
+        data[f"{prefix}-TOTAL_FORMS"] = 0
+        data[f"{prefix}-INITIAL_FORMS"] = 0
+    return {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+
+
+def test_a_refusal_of_a_service_in_admin_is_a_message_and_saves_nothing(admin_client, demo):
+    session = Session.objects.first()
+    person = Person.objects.filter(party__in=session.council.parties.all()).exclude(
+        participations__session=session
+    )[0]
+    data = _session_post_data(admin_client, session) | {"venue": "Not saved either"}
+    data["participants-TOTAL_FORMS"] = 2
+    for index in (0, 1):  # the same person twice on one submit
+        data |= {
+            f"participants-{index}-person": person.pk,
+            f"participants-{index}-party": person.party_id,
+            f"participants-{index}-role": "member",
+            f"participants-{index}-position_en": "Adviser",
+            f"participants-{index}-order": 0,
+        }
+    response = admin_client.post(_url(Session, "change", session.pk), data, follow=True)
+    assert response.status_code == 200
+    assert "This person is already a participant." in response.content.decode()
+    assert not Participant.objects.filter(session=session, person=person).exists()
+    session.refresh_from_db()
+    assert session.venue != "Not saved either"
+
+
+def test_staff_of_another_council_cannot_change_its_session_in_admin(client, demo):
+    from council import roles
+    from council.models import User
+
+    session = Session.objects.first()
+    outsider = User.objects.create_user(username="outsider", password="x" * 20, is_staff=True)
+    outsider.groups.add(roles.roles_sync()[roles.SECRETARIAT])
+    client.force_login(outsider)
+    data = _session_post_data(client, session) | {"venue": "Moved by an outsider"}
+    response = client.post(_url(Session, "change", session.pk), data)
+    assert response.status_code == 403
+    session.refresh_from_db()
+    assert session.venue != "Moved by an outsider"
