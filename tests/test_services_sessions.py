@@ -241,3 +241,18 @@ def test_a_co_chair_who_changed_gets_an_end_date_and_the_next_one_is_recorded(wo
     services.cochair_save(cochair=old, by=secretariat, reason="New prime minister")
     services.cochair_save(cochair=new, by=secretariat)
     assert old.history.first().history_change_reason == "New prime minister"
+
+
+def test_an_old_copy_does_not_bring_a_withdrawn_record_back(world):  # noqa: F811
+    """A stale form, or admin's "revert" to a version before the withdrawal, holds a copy
+    without the withdrawal: saving it is refused."""
+    secretariat = world.users["secretariat"]
+    stale = Participant.objects.get(pk=world.participant.pk)
+    services.participant_withdraw(
+        participant=world.participant, by=secretariat, reason="Recorded twice"
+    )
+    stale.position = "Deputy Minister"
+    with pytest.raises(ValidationError):
+        services.participant_edit(participant=stale, by=secretariat)
+    world.participant.refresh_from_db()
+    assert world.participant.is_withdrawn and world.participant.position == "Minister"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ..models import Agency, CoChair, Council, Event, Party, User
 from ..policies import Policy
 from .indicators import save_checked
-from .sessions import require_council_records, save_with_history, withdraw
+from .sessions import require_council_records, save_with_history, was_withdrawn, withdraw
 
 
 def _may_not() -> str:
@@ -62,7 +62,7 @@ def _check_cochair(cochair: CoChair, by: User | None) -> None:
 def cochair_save(*, cochair: CoChair, by: User | None, reason: str = "") -> CoChair:
     """Record a co-chair, or change one (an end date when the co-chair changes)."""
     _check_cochair(cochair, by)
-    if cochair.is_withdrawn:
+    if was_withdrawn(cochair):
         raise ValidationError(_("A withdrawn co-chair is not changed."))
     save_checked(
         cochair,

@@ -15,7 +15,13 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from ..models import Protocol, ProtocolFile, Signatory, User
-from .sessions import insert_once, require_council_records, save_with_history, withdraw
+from .sessions import (
+    insert_once,
+    require_council_records,
+    save_with_history,
+    was_withdrawn,
+    withdraw,
+)
 
 
 def _may_not() -> str:
@@ -109,7 +115,7 @@ def signatory_add(*, signatory: Signatory, by: User | None, reason: str = "") ->
 def signatory_edit(*, signatory: Signatory, by: User | None, reason: str = "") -> Signatory:
     """Save changes to a signatory, with history."""
     require_council_records(by, signatory.protocol.session.council_id, _may_not())
-    if signatory.is_withdrawn:
+    if was_withdrawn(signatory):
         raise ValidationError(_("A withdrawn signatory is not changed."))
     _fill_signatory(signatory)
     signatory.full_clean()

@@ -55,6 +55,15 @@ def insert_once(
         raise
 
 
+def was_withdrawn(record: Withdrawable) -> bool:
+    """Whether ``record`` is withdrawn, as stored: an old copy (a stale form, admin's
+    "revert" to an earlier version) must not bring a withdrawn record back."""
+    return record.is_withdrawn or (
+        record.pk is not None
+        and type(record)._default_manager.filter(pk=record.pk, withdrawn_at__isnull=False).exists()
+    )
+
+
 def withdraw(record: Withdrawable, *, by: User | None, reason: str) -> None:
     """Mark ``record`` withdrawn with who, when and why (``record_withdraw``), with the
     same who and why on its history record; it stays, and so does its history."""
@@ -166,7 +175,7 @@ def participant_add(*, participant: Participant, by: User | None, reason: str = 
 def participant_edit(*, participant: Participant, by: User | None, reason: str = "") -> Participant:
     """Save changes to a participant (role, position, order…), with history."""
     require_council_records(by, participant.session.council_id, _may_not_change_session())
-    if participant.is_withdrawn:
+    if was_withdrawn(participant):
         raise ValidationError(_("A withdrawn participant is not changed."))
     _fill_from_person(participant)
     participant.full_clean()
@@ -226,7 +235,7 @@ def agenda_item_edit(
 ) -> AgendaItem:
     """Save changes to an agenda item, with history."""
     require_council_records(by, item.session.council_id, _may_not_change_session())
-    if item.is_withdrawn:
+    if was_withdrawn(item):
         raise ValidationError(_("A withdrawn agenda item is not changed."))
     item.full_clean()
     with transaction.atomic():
