@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('council', '0015_commitment_count_index'),
+        ('council', '0016_recorded_dates_in_range'),
     ]
 
     operations = [
