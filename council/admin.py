@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .forms import ResponsibilityRowMixin, responsibilities_of
+from .forms import ResponsibilityRowMixin, check_upload, responsibilities_of
 from .models import (
     Agency,
     AgendaItem,
@@ -54,6 +55,104 @@ class NoDeleteMixin:
         return False
 
 
+# Nothing recorded is deleted from admin either: no "delete selected" on any list.
+admin.site.disable_action("delete_selected")
+
+
+class NoDeleteInline:
+    """Inline rows are never deleted: corrections are edits (with history) or withdrawals."""
+
+    can_delete = False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ServiceAdmin(NoDeleteMixin):
+    """An admin page whose writes go through the services, as the staff app's do.
+
+    ``save_record`` saves the page's object (and its many-to-many fields), ``save_row``
+    each new or changed inline row. A service's refusal (a rule, the policy, a row
+    another request took meanwhile) comes back as an error on the page, nothing saved.
+    """
+
+    def save_record(self, request, obj, form, change) -> None:
+        raise NotImplementedError
+
+    def save_row(self, request, obj, form, change) -> None:
+        raise PermissionDenied(_("These rows are not changed here."))
+
+    def save_model(self, request, obj, form, change):
+        self.save_record(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        # The object's many-to-many fields were set by its service in save_record.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        # Rows are built, not saved, by the formset (it deletes nothing: can_delete is
+        # off); ``saved_forms`` pairs each row with its form, in the same order.
+        rows = formset.save(commit=False)
+        for row, row_form in zip(rows, formset.saved_forms, strict=True):
+            self.save_row(request, row, row_form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:  # rolled back with the page's transaction
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class WithdrawalForm(forms.ModelForm):
+    """Adds the one change admin makes to a record that must go: withdrawing it."""
+
+    withdraw_reason = forms.CharField(
+        label=_("Withdraw it, because…"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Nothing recorded is deleted: a withdrawn record stays in the history, marked, "
+            "with this reason."
+        ),
+    )
+
+
+class WithdrawableAdmin(ServiceAdmin):
+    """A record that is withdrawn, not deleted: the change page has a reason field."""
+
+    form = WithdrawalForm
+    withdrawal_fields = ("withdrawn_at", "withdrawn_by", "withdrawal_reason")
+
+    def withdraw(self, request, obj, reason: str) -> None:
+        raise NotImplementedError
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *self.withdrawal_fields)
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "withdraw_reason"]
+        if obj is not None and not obj.is_withdrawn:
+            fields.append("withdraw_reason")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        reason = (form.cleaned_data.get("withdraw_reason") or "").strip()
+        if not change or set(form.changed_data) - {"withdraw_reason"}:
+            self.save_record(request, obj, form, change)
+        if reason:
+            self.withdraw(request, obj, reason)
+
+
 SOURCED_FIELDSET = (
     _("Source"),
     {"fields": ("source", "is_illustrative", "illustrative_note"), "classes": ("collapse",)},
@@ -61,7 +160,7 @@ SOURCED_FIELDSET = (
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(NoDeleteMixin, DjangoUserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "agency", "is_staff")
     list_filter = ("is_staff", "is_superuser", "is_active", "groups", "agency__party")
     list_select_related = ("agency__party",)
@@ -73,46 +172,63 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(TranslationAdmin):
+class PartyAdmin(ServiceAdmin, TranslationAdmin):
     list_display = ("name", "short_name", "code", "order")
     list_editable = ("order",)
     search_fields = ("name", "short_name", "code")
 
+    def save_record(self, request, obj, form, change):
+        services.party_save(party=obj, by=request.user)
+
 
 @admin.register(Agency)
-class AgencyAdmin(TranslationAdmin):
+class AgencyAdmin(ServiceAdmin, TranslationAdmin):
     list_display = ("name", "short_name", "party", "kind", "parent", "is_active")
     list_filter = ("party", "kind", "is_active")
     list_select_related = ("party", "parent__party")
     search_fields = ("name", "short_name")
     autocomplete_fields = ("party", "parent")
 
+    def save_record(self, request, obj, form, change):
+        services.agency_save(agency=obj, by=request.user)
+
 
 @admin.register(Person)
-class PersonAdmin(TranslationAdmin):
+class PersonAdmin(ServiceAdmin, TranslationAdmin):
     list_display = ("name", "position", "party", "agency")
     list_filter = ("party",)
     list_select_related = ("party", "agency__party")
     search_fields = ("name", "position")
     autocomplete_fields = ("party", "agency")
 
+    def save_record(self, request, obj, form, change):
+        services.person_save(person=obj, by=request.user)
+
 
 @admin.register(Sector)
-class SectorAdmin(TranslationAdmin):
+class SectorAdmin(ServiceAdmin, TranslationAdmin):
     list_display = ("name", "code", "order", "is_active")
     list_editable = ("order", "is_active")
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
 
+    def save_record(self, request, obj, form, change):
+        services.sector_save(sector=obj, by=request.user)
 
-class CoChairInline(TranslationTabularInline):
+
+class CoChairInline(NoDeleteInline, TranslationTabularInline):
     model = CoChair
     extra = 0
     autocomplete_fields = ("party", "person")
+    exclude = ("withdrawn_at", "withdrawn_by", "withdrawal_reason")
+    show_change_link = True  # a co-chair recorded by mistake is withdrawn on its own page
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(withdrawn_at__isnull=True)
 
 
 @admin.register(Council)
-class CouncilAdmin(TranslationAdmin):
+class CouncilAdmin(ServiceAdmin, TranslationAdmin):
     list_display = ("name", "short_name", "kind", "parent", "session_count", "is_active")
     list_filter = ("kind", "is_active", "parties")
     list_select_related = ("parent",)
@@ -128,44 +244,77 @@ class CouncilAdmin(TranslationAdmin):
     def session_count(self, obj: Council) -> int:
         return obj._session_count
 
+    def save_record(self, request, obj, form, change):
+        data = form.cleaned_data
+        services.council_save(
+            council=obj,
+            by=request.user,
+            parties=data.get("parties"),
+            secretariat_agencies=data.get("secretariat_agencies"),
+            secretariat_staff=data.get("secretariat_staff"),
+        )
+
+    def save_row(self, request, obj, form, change):
+        services.cochair_save(cochair=obj, by=request.user)
+
 
 @admin.register(CoChair)
-class CoChairAdmin(TranslationAdmin):
+class CoChairAdmin(WithdrawableAdmin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ("person", "council", "party", "position", "start_date", "end_date")
     list_filter = ("council", "party")
     list_select_related = ("person", "council", "party")
     search_fields = ("person__name", "council__name")
     autocomplete_fields = ("council", "party", "person")
 
+    def save_record(self, request, obj, form, change):
+        services.cochair_save(cochair=obj, by=request.user)
 
-class ParticipantInline(TranslationTabularInline):
+    def withdraw(self, request, obj, reason):
+        services.cochair_withdraw(cochair=obj, by=request.user, reason=reason)
+
+
+class ParticipantInline(NoDeleteInline, TranslationTabularInline):
     model = Participant
     extra = 0
     autocomplete_fields = ("person", "party", "agency")
     fields = ("order", "person", "party", "agency", "role", "position")
+    show_change_link = True  # one recorded by mistake is withdrawn on its own page
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(withdrawn_at__isnull=True)
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(NoDeleteInline, admin.TabularInline):
     model = AgendaItem
     extra = 0
     fields = ("order", "title", "sector")
     autocomplete_fields = ("sector",)
     show_change_link = True
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(withdrawn_at__isnull=True)
 
-class SessionCommitmentInline(admin.TabularInline):
+
+class SessionCommitmentInline(NoDeleteInline, admin.TabularInline):
+    """A list of the session's commitments: each is recorded and changed on its own page,
+    through the commitment services."""
+
     model = Commitment
     fk_name = "session"
     extra = 0
     fields = ("clause", "title", "sector", "deadline_kind", "deadline", "status")
-    readonly_fields = ("status",)
-    autocomplete_fields = ("sector",)
+    readonly_fields = fields
     show_change_link = True
-    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Session)
-class SessionAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class SessionAdmin(ServiceAdmin, SimpleHistoryAdmin):
     list_display = (
         "__str__",
         "council",
@@ -191,23 +340,62 @@ class SessionAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         SOURCED_FIELDSET,
     )
 
+    def save_record(self, request, obj, form, change):
+        if change:
+            services.session_edit(session=obj, by=request.user)
+        else:
+            services.session_create(session=obj, by=request.user)
+
+    def save_row(self, request, obj, form, change):
+        if isinstance(obj, Participant):
+            if obj.pk is None:
+                services.participant_add(participant=obj, by=request.user)
+            else:
+                services.participant_edit(participant=obj, by=request.user)
+        elif isinstance(obj, AgendaItem):
+            if obj.pk is None:
+                services.agenda_item_create(item=obj, by=request.user)
+            else:
+                services.agenda_item_edit(item=obj, by=request.user)
+        else:
+            super().save_row(request, obj, form, change)
+
 
 @admin.register(Participant)
-class ParticipantAdmin(TranslationAdmin):
-    list_display = ("person", "position", "role", "party", "session")
+class ParticipantAdmin(WithdrawableAdmin, SimpleHistoryAdmin, TranslationAdmin):
+    list_display = ("person", "position", "role", "party", "session", "withdrawn_at")
     list_filter = ("role", "party", "session__council")
     list_select_related = ("person", "party", "session__council")
     search_fields = ("person__name", "position")
     autocomplete_fields = ("session", "person", "party", "agency")
 
+    def save_record(self, request, obj, form, change):
+        if change:
+            services.participant_edit(participant=obj, by=request.user)
+        else:
+            services.participant_add(participant=obj, by=request.user)
+
+    def withdraw(self, request, obj, reason):
+        services.participant_withdraw(participant=obj, by=request.user, reason=reason)
+
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SimpleHistoryAdmin):
-    list_display = ("title", "order", "session", "sector", "is_illustrative")
+class AgendaItemAdmin(WithdrawableAdmin, SimpleHistoryAdmin):
+    list_display = ("title", "order", "session", "sector", "is_illustrative", "withdrawn_at")
     list_filter = ("sector", "session__council", "is_illustrative")
     list_select_related = ("session__council", "sector")
     search_fields = ("title", "summary")
     autocomplete_fields = ("session", "sector", "speakers")
+
+    def save_record(self, request, obj, form, change):
+        speakers = form.cleaned_data.get("speakers")
+        if change:
+            services.agenda_item_edit(item=obj, speakers=speakers, by=request.user)
+        else:
+            services.agenda_item_create(item=obj, speakers=speakers, by=request.user)
+
+    def withdraw(self, request, obj, reason):
+        services.agenda_item_withdraw(item=obj, by=request.user, reason=reason)
 
 
 # Commitments: every change goes through the commitment services -----------------------
@@ -288,6 +476,9 @@ class ResponsibilityInline(admin.TabularInline):
     form = ResponsibilityInlineForm
     formset = ResponsibilityFormSet
     extra = 0
+    # Admin deletes nothing; an agency named by mistake is replaced here (or removed on
+    # the staff app's edit form), and the commitment's history shows before → after.
+    can_delete = False
     fields = ("agency", "role")
     autocomplete_fields = ("agency",)
 
@@ -472,7 +663,7 @@ class CommitmentAdmin(ServiceRefusalAdminMixin, NoDeleteMixin, SimpleHistoryAdmi
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(admin.ModelAdmin):
+class ResponsibilityAdmin(NoDeleteMixin, admin.ModelAdmin):
     """View only: a commitment's responsible agencies are changed on the commitment, where
     the list is checked as a whole and its before → after goes into the history."""
 
@@ -587,22 +778,47 @@ class ReviewAdmin(ServiceRefusalAdminMixin, NoDeleteMixin, SimpleHistoryAdmin):
         """A review has no related rows of its own to save here."""
 
 
-class SignatoryInline(TranslationTabularInline):
+class SignatoryInline(NoDeleteInline, TranslationTabularInline):
     model = Signatory
     extra = 0
     autocomplete_fields = ("person", "party")
+    exclude = ("withdrawn_at", "withdrawn_by", "withdrawal_reason")
+    show_change_link = True  # one recorded by mistake is withdrawn on its own page
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(withdrawn_at__isnull=True)
 
 
-class ProtocolFileInline(admin.TabularInline):
+class ProtocolFileUploadForm(forms.ModelForm):
+    """An upload, checked as the staff app checks it (size, kind, content)."""
+
+    class Meta:
+        model = ProtocolFile
+        fields = ("kind", "language", "file")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "file" in self.fields:
+            self.fields["file"].validators.append(check_upload)
+
+
+class ProtocolFileInline(NoDeleteInline, admin.TabularInline):
+    """Files are added here; a stored file is never changed (it is read-only): a wrong one
+    is withdrawn on its own page and a new one uploaded."""
+
     model = ProtocolFile
+    form = ProtocolFileUploadForm
     extra = 0
-    fields = ("kind", "language", "file", "original_name", "uploaded_at")
-    readonly_fields = ("uploaded_at",)
-    can_delete = False
+    fields = ("kind", "language", "file", "original_name", "uploaded_at", "withdrawn_at")
+    readonly_fields = ("original_name", "uploaded_at", "withdrawn_at")
+    show_change_link = True
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Protocol)
-class ProtocolAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class ProtocolAdmin(ServiceAdmin, SimpleHistoryAdmin):
     list_display = (
         "title",
         "session",
@@ -625,65 +841,114 @@ class ProtocolAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         SOURCED_FIELDSET,
     )
 
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, ProtocolFile):
-                if not instance.uploaded_by_id:
-                    instance.uploaded_by = request.user
-                if not instance.original_name and instance.file:
-                    instance.original_name = instance.file.name.rsplit("/", 1)[-1]
-            instance.save()
-        formset.save_m2m()
+    def save_record(self, request, obj, form, change):
+        services.protocol_save(protocol=obj, by=request.user)
+
+    def save_row(self, request, obj, form, change):
+        if isinstance(obj, ProtocolFile):
+            services.protocol_file_upload(
+                protocol_file=obj, upload=form.cleaned_data["file"], by=request.user
+            )
+        elif obj.pk is None:
+            services.signatory_add(signatory=obj, by=request.user)
+        else:
+            services.signatory_edit(signatory=obj, by=request.user)
 
 
 @admin.register(Signatory)
-class SignatoryAdmin(TranslationAdmin):
-    list_display = ("person", "position", "party", "protocol")
+class SignatoryAdmin(WithdrawableAdmin, SimpleHistoryAdmin, TranslationAdmin):
+    list_display = ("person", "position", "party", "protocol", "withdrawn_at")
     list_select_related = ("person", "party", "protocol")
     search_fields = ("person__name", "position")
     autocomplete_fields = ("protocol", "person", "party")
 
+    def save_record(self, request, obj, form, change):
+        if change:
+            services.signatory_edit(signatory=obj, by=request.user)
+        else:
+            services.signatory_add(signatory=obj, by=request.user)
+
+    def withdraw(self, request, obj, reason):
+        services.signatory_withdraw(signatory=obj, by=request.user, reason=reason)
+
+
+class ProtocolFileAdminForm(WithdrawalForm, ProtocolFileUploadForm):
+    pass
+
 
 @admin.register(ProtocolFile)
-class ProtocolFileAdmin(NoDeleteMixin, admin.ModelAdmin):
-    list_display = ("original_name", "protocol", "kind", "language", "uploaded_by", "uploaded_at")
+class ProtocolFileAdmin(WithdrawableAdmin, SimpleHistoryAdmin):
+    """A stored file is read-only: replacing one is withdrawing it (with a reason) and
+    uploading a new one, both kept on the protocol's page and in its history."""
+
+    form = ProtocolFileAdminForm
+    list_display = (
+        "original_name",
+        "protocol",
+        "kind",
+        "language",
+        "uploaded_by",
+        "uploaded_at",
+        "withdrawn_at",
+    )
     list_filter = ("kind", "language")
     list_select_related = ("protocol", "uploaded_by")
     search_fields = ("original_name", "protocol__title")
     autocomplete_fields = ("protocol",)
-    readonly_fields = ("uploaded_by", "uploaded_at")
+    stored_fields = ("protocol", "kind", "language", "file", "original_name")
 
-    def save_model(self, request, obj, form, change):
-        if not obj.uploaded_by_id:
-            obj.uploaded_by = request.user
-        if not obj.original_name and obj.file:
-            obj.original_name = obj.file.name.rsplit("/", 1)[-1]
-        super().save_model(request, obj, form, change)
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["protocol", "kind", "language", "file"]
+        return [
+            *self.stored_fields,
+            "uploaded_by",
+            "uploaded_at",
+            *self.withdrawal_fields,
+            *([] if obj.is_withdrawn else ["withdraw_reason"]),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return (*self.stored_fields, "uploaded_by", "uploaded_at", *self.withdrawal_fields)
+
+    def save_record(self, request, obj, form, change):
+        if change:  # nothing of a stored file changes but its withdrawal
+            raise ValidationError(_("A stored file is not changed: withdraw it instead."))
+        services.protocol_file_upload(
+            protocol_file=obj, upload=form.cleaned_data["file"], by=request.user
+        )
+
+    def withdraw(self, request, obj, reason):
+        services.protocol_file_withdraw(upload=obj, by=request.user, reason=reason)
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ServiceAdmin, SimpleHistoryAdmin):
     list_display = ("title", "kind", "year", "date", "city", "host_party", "council")
     list_filter = ("kind", "council", "host_party", "year")
     list_select_related = ("council", "host_party")
     search_fields = ("title", "description", "city")
     autocomplete_fields = ("council", "reported_at", "host_party", "sector")
 
+    def save_record(self, request, obj, form, change):
+        services.event_save(event=obj, by=request.user)
 
-class ObservationInline(admin.TabularInline):
+
+class ObservationInline(NoDeleteInline, admin.TabularInline):
     model = Observation
     extra = 0
     fields = ("period_start", "period_end", "qualifier", "value", "change_pct", "source")
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(NoDeleteInline, admin.TabularInline):
     model = Target
     extra = 0
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(TranslationAdmin):
+class IndicatorAdmin(ServiceAdmin, TranslationAdmin):
     list_display = ("name", "council", "unit", "sector")
     list_filter = ("council", "unit", "sector")
     list_select_related = ("council", "sector")
@@ -692,9 +957,18 @@ class IndicatorAdmin(TranslationAdmin):
     prepopulated_fields = {"code": ("name",)}
     inlines = [ObservationInline, TargetInline]
 
+    def save_record(self, request, obj, form, change):
+        services.indicator_save(indicator=obj, by=request.user)
+
+    def save_row(self, request, obj, form, change):
+        if isinstance(obj, Observation):
+            services.observation_save(observation=obj, by=request.user)
+        else:
+            services.target_save(target=obj, by=request.user)
+
 
 @admin.register(Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(ServiceAdmin, SimpleHistoryAdmin):
     list_display = ("indicator", "period_start", "period_end", "qualifier", "value", "change_pct")
     list_filter = ("indicator__council", "indicator")
     list_select_related = ("indicator",)
@@ -702,13 +976,19 @@ class ObservationAdmin(admin.ModelAdmin):
     autocomplete_fields = ("indicator", "reported_at")
     date_hierarchy = "period_end"
 
+    def save_record(self, request, obj, form, change):
+        services.observation_save(observation=obj, by=request.user)
+
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(ServiceAdmin, SimpleHistoryAdmin):
     list_display = ("indicator", "target_date", "value")
     list_select_related = ("indicator",)
     search_fields = ("indicator__name",)
     autocomplete_fields = ("indicator",)
+
+    def save_record(self, request, obj, form, change):
+        services.target_save(target=obj, by=request.user)
 
 
 @admin.register(ReminderRule)
@@ -765,7 +1045,7 @@ class ReminderAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(ReminderMute)
-class ReminderMuteAdmin(admin.ModelAdmin):
+class ReminderMuteAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ("user", "council", "created_at")
     list_select_related = ("user", "council")
     autocomplete_fields = ("council",)

@@ -140,31 +140,41 @@ class DemoLoader:
     def load(self) -> None:
         roles.roles_sync()
         for item in self.data["parties"]:
-            self.parties[item["code"]] = Party.objects.create(
-                code=item["code"],
-                **translated(item, "name"),
-                **translated(item, "short_name"),
-                order=item["order"],
+            self.parties[item["code"]] = services.party_save(
+                party=Party(
+                    code=item["code"],
+                    **translated(item, "name"),
+                    **translated(item, "short_name"),
+                    order=item["order"],
+                ),
+                by=None,
             )
         for item in self.data["sectors"]:
-            self.sectors[item["code"]] = Sector.objects.create(
-                code=item["code"], **translated(item, "name"), order=item["order"]
+            self.sectors[item["code"]] = services.sector_save(
+                sector=Sector(code=item["code"], **translated(item, "name"), order=item["order"]),
+                by=None,
             )
         for item in self.data["agencies"]:
-            self.agencies[item["key"]] = Agency.objects.create(
-                party=self.parties[item["party"]],
-                parent=self.agencies.get(item.get("parent", "")),
-                **translated(item, "name"),
-                **translated(item, "short_name", ""),
-                kind=item["kind"],
+            self.agencies[item["key"]] = services.agency_save(
+                agency=Agency(
+                    party=self.parties[item["party"]],
+                    parent=self.agencies.get(item.get("parent", "")),
+                    **translated(item, "name"),
+                    **translated(item, "short_name", ""),
+                    kind=item["kind"],
+                ),
+                by=None,
             )
         for item in self.data["people"]:
-            self.people[item["key"]] = Person.objects.create(
-                name=item["name"],
-                **translated(item, "position"),
-                party=self.parties[item["party"]],
-                agency=self.agencies.get(item.get("agency", "")),
-                **self.sourced(item),
+            self.people[item["key"]] = services.person_save(
+                person=Person(
+                    name=item["name"],
+                    **translated(item, "position"),
+                    party=self.parties[item["party"]],
+                    agency=self.agencies.get(item.get("agency", "")),
+                    **self.sourced(item),
+                ),
+                by=None,
             )
         self.load_users()
         for item in self.data["councils"]:
@@ -178,7 +188,7 @@ class DemoLoader:
         for item in self.data["indicators"]:
             self.load_indicator(item)
         for item in self.data["events"]:
-            Event.objects.create(
+            event = Event(
                 council=self.councils[item["council"]],
                 reported_at=self.sessions.get(item.get("reported_at", "")),
                 kind=item["kind"],
@@ -191,6 +201,7 @@ class DemoLoader:
                 description=item.get("description", ""),
                 **self.sourced(item),
             )
+            services.event_save(event=event, by=None)
 
     def load_users(self) -> None:
         for item in self.data["users"]:
@@ -212,64 +223,75 @@ class DemoLoader:
             self.users[item["key"]] = user
 
     def load_council(self, item: dict[str, Any]) -> None:
-        council = Council.objects.create(
-            **translated(item, "name"),
-            **translated(item, "short_name"),
-            kind=item["kind"],
-            parent=self.councils.get(item.get("parent", "")),
-            **translated(item, "description", ""),
-        )
-        council.parties.set(self.parties[code] for code in item["parties"])
-        council.secretariat_agencies.set(self.agencies[key] for key in item["secretariat"])
-        council.secretariat_staff.set(
-            user
-            for user in self.users.values()
-            if item["key"] in self.staff_councils.get(user.username, ())
+        council = services.council_save(
+            council=Council(
+                **translated(item, "name"),
+                **translated(item, "short_name"),
+                kind=item["kind"],
+                parent=self.councils.get(item.get("parent", "")),
+                **translated(item, "description", ""),
+            ),
+            by=None,
+            parties=[self.parties[code] for code in item["parties"]],
+            secretariat_agencies=[self.agencies[key] for key in item["secretariat"]],
+            secretariat_staff=[
+                user
+                for user in self.users.values()
+                if item["key"] in self.staff_councils.get(user.username, ())
+            ],
         )
         for co_chair in item.get("co_chairs", []):
-            CoChair.objects.create(
-                council=council,
-                party=self.parties[co_chair["party"]],
-                person=self.people[co_chair["person"]],
-                **translated(co_chair, "position"),
+            services.cochair_save(
+                cochair=CoChair(
+                    council=council,
+                    party=self.parties[co_chair["party"]],
+                    person=self.people[co_chair["person"]],
+                    **translated(co_chair, "position"),
+                ),
+                by=None,
             )
         self.councils[item["key"]] = council
 
     def load_session(self, item: dict[str, Any]) -> None:
-        session = Session.objects.create(
-            council=self.councils[item["council"]],
-            number=item["number"],
-            status=item["status"],
-            start_date=self.date(item["start_date"]),
-            city=item.get("city", ""),
-            country=self.parties.get(item.get("country", "")),
-            host_party=self.parties.get(item.get("host_party", "")),
-            summary=item.get("summary", ""),
-            **self.sourced(item),
+        session = services.session_create(
+            session=Session(
+                council=self.councils[item["council"]],
+                number=item["number"],
+                status=item["status"],
+                start_date=self.date(item["start_date"]),
+                city=item.get("city", ""),
+                country=self.parties.get(item.get("country", "")),
+                host_party=self.parties.get(item.get("host_party", "")),
+                summary=item.get("summary", ""),
+                **self.sourced(item),
+            ),
+            by=None,
         )
         self.sessions[item["key"]] = session
         for order, participant in enumerate(item.get("participants", []), start=1):
-            person = self.people[participant["person"]]
-            Participant.objects.create(
-                session=session,
-                person=person,
-                party=person.party,
-                agency=person.agency,
-                role=participant["role"],
-                **translated(participant, "position"),
-                order=order,
+            services.participant_add(
+                participant=Participant(
+                    session=session,
+                    person=self.people[participant["person"]],
+                    role=participant["role"],
+                    **translated(participant, "position"),
+                    order=order,
+                ),
+                by=None,
             )
         for agenda in item.get("agenda", []):
-            agenda_item = AgendaItem.objects.create(
-                session=session,
-                order=agenda["order"],
-                title=agenda["title"],
-                sector=self.sectors.get(agenda.get("sector", "")),
-                summary=agenda.get("summary", ""),
-                **self.sourced({"illustrative": item.get("illustrative")} | agenda),
+            self.agenda[agenda["key"]] = services.agenda_item_create(
+                item=AgendaItem(
+                    session=session,
+                    order=agenda["order"],
+                    title=agenda["title"],
+                    sector=self.sectors.get(agenda.get("sector", "")),
+                    summary=agenda.get("summary", ""),
+                    **self.sourced({"illustrative": item.get("illustrative")} | agenda),
+                ),
+                speakers=[self.people[key] for key in agenda.get("speakers", [])],
+                by=None,
             )
-            agenda_item.speakers.set(self.people[key] for key in agenda.get("speakers", []))
-            self.agenda[agenda["key"]] = agenda_item
         for commitment in item.get("commitments", []):
             self.load_commitment(session, commitment)
         if "protocol" in item:
@@ -370,66 +392,74 @@ class DemoLoader:
                 changed.history.filter(history_date__gte=started).update(history_date=when)
 
     def load_protocol(self, session: Session, item: dict[str, Any]) -> None:
-        protocol = Protocol.objects.create(
-            session=session,
-            number=item["number"],
-            title=item["title"],
-            status=item["status"],
-            signed_on=self.date(item.get("signed_on")),
-            signed_in=item.get("signed_in", ""),
-            languages=item.get("languages", ""),
-            **self.sourced(item),
+        protocol = services.protocol_save(
+            protocol=Protocol(
+                session=session,
+                number=item["number"],
+                title=item["title"],
+                status=item["status"],
+                signed_on=self.date(item.get("signed_on")),
+                signed_in=item.get("signed_in", ""),
+                languages=item.get("languages", ""),
+                **self.sourced(item),
+            ),
+            signatories=[
+                Signatory(
+                    person=self.people[signatory["person"]],
+                    **translated(signatory, "position"),
+                    order=order,
+                )
+                for order, signatory in enumerate(item["signatories"], start=1)
+            ],
+            by=None,
         )
-        for order, signatory in enumerate(item["signatories"], start=1):
-            person = self.people[signatory["person"]]
-            Signatory.objects.create(
-                protocol=protocol,
-                person=person,
-                party=person.party,
-                **translated(signatory, "position"),
-                order=order,
-            )
         for upload in item["files"]:
-            protocol_file = ProtocolFile(
-                protocol=protocol,
-                kind=upload["kind"],
-                language=upload["language"],
-                original_name=upload["name"],
-                uploaded_by=self.users["secretariat"],
+            services.protocol_file_upload(
+                protocol_file=ProtocolFile(
+                    protocol=protocol, kind=upload["kind"], language=upload["language"]
+                ),
+                upload=ContentFile(specimen_pdf(upload["specimen"]), name=upload["name"]),
+                # The demo's secretariat uploaded them (it keeps this council's records).
+                by=self.users["secretariat"],
             )
-            protocol_file.file.save(
-                upload["name"], ContentFile(specimen_pdf(upload["specimen"])), save=False
-            )
-            protocol_file.save()
 
     def load_indicator(self, item: dict[str, Any]) -> None:
-        indicator = Indicator.objects.create(
-            council=self.councils[item["council"]],
-            code=item["code"],
-            **translated(item, "name"),
-            unit=item["unit"],
-            sector=self.sectors.get(item.get("sector", "")),
-            **translated(item, "description", ""),
+        indicator = services.indicator_save(
+            indicator=Indicator(
+                council=self.councils[item["council"]],
+                code=item["code"],
+                **translated(item, "name"),
+                unit=item["unit"],
+                sector=self.sectors.get(item.get("sector", "")),
+                **translated(item, "description", ""),
+            ),
+            by=None,
         )
         for observation in item["observations"]:
-            Observation.objects.create(
-                indicator=indicator,
-                period_start=self.date(observation["period_start"]),
-                period_end=self.date(observation["period_end"]),
-                value=Decimal(observation["value"]),
-                qualifier=observation.get("qualifier", Observation.Qualifier.EXACT),
-                change_pct=Decimal(observation["change_pct"])
-                if "change_pct" in observation
-                else None,
-                reported_at=self.sessions.get(observation.get("reported_at", "")),
-                **self.sourced(observation),
+            services.observation_save(
+                observation=Observation(
+                    indicator=indicator,
+                    period_start=self.date(observation["period_start"]),
+                    period_end=self.date(observation["period_end"]),
+                    value=Decimal(observation["value"]),
+                    qualifier=observation.get("qualifier", Observation.Qualifier.EXACT),
+                    change_pct=Decimal(observation["change_pct"])
+                    if "change_pct" in observation
+                    else None,
+                    reported_at=self.sessions.get(observation.get("reported_at", "")),
+                    **self.sourced(observation),
+                ),
+                by=None,
             )
         for target in item["targets"]:
-            Target.objects.create(
-                indicator=indicator,
-                target_date=self.date(target["target_date"]),
-                value=Decimal(target["value"]),
-                note=target.get("note", ""),
+            services.target_save(
+                target=Target(
+                    indicator=indicator,
+                    target_date=self.date(target["target_date"]),
+                    value=Decimal(target["value"]),
+                    note=target.get("note", ""),
+                ),
+                by=None,
             )
 
 

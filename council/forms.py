@@ -156,20 +156,19 @@ class ParticipantForm(ModelForm):
         self.fields["position"].help_text = _("Leave empty to use the person's current position.")
 
     def clean(self):
+        # The party, agency and an empty position are the person's: the service fills
+        # them in (``services.participant_add``).
         cleaned = super().clean()
         person = cleaned.get("person")
-        if person:
-            self.instance.party = person.party
-            self.instance.agency = person.agency
-            if not cleaned.get("position"):
-                cleaned["position"] = person.position
-                self.instance.position = person.position
-            if (
-                Participant.objects.filter(session=self.instance.session, person=person)
-                .exclude(pk=self.instance.pk)
-                .exists()
-            ):
-                self.add_error("person", _("This person is already a participant."))
+        if (
+            person
+            and Participant.objects.filter(
+                session=self.instance.session, person=person, withdrawn_at__isnull=True
+            )
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error("person", _("This person is already a participant."))
         return cleaned
 
 
@@ -370,15 +369,8 @@ class BaseSignatoryFormSet(forms.BaseInlineFormSet):
         )
         form.fields["position"].required = False
 
-    def save_new(self, form, commit=True):
-        signatory = form.save(commit=False)
-        signatory.protocol = self.instance
-        signatory.party = signatory.person.party
-        signatory.position = signatory.position or signatory.person.position
-        signatory.order = self.instance.signatories.count() + 1
-        if commit:
-            signatory.save()
-        return signatory
+    # New signatories are saved by ``services.protocol_save``, which fills in the party,
+    # an empty position and the order.
 
 
 SignatoryFormSet = forms.inlineformset_factory(

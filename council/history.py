@@ -22,6 +22,8 @@ SKIPPED = {
 class Change:
     record: object
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    # What the row is about when a page lists the history of several records.
+    label: str = ""
 
 
 def history_rows(history_queryset, limit: int = 30) -> list[Change]:
@@ -161,3 +163,68 @@ def changed_labels(commitment, older, newer, older_until) -> list[str]:
     if _state(events, older_until) != _state(events, None):
         labels.append(str(Responsibility._meta.verbose_name_plural))
     return labels
+
+
+def _compared_fields(model) -> list:
+    return [
+        f for f in model._meta.concrete_fields if f.attname not in SKIPPED and f.name not in SKIPPED
+    ]
+
+
+def merged_history_rows(sources, limit: int = 30) -> list[Change]:
+    """The latest ``limit`` changes of an object and of the records that hang off it
+    (a session's participants and agenda, a protocol's signatories and files), newest
+    first, each with the fields it changed, before → after.
+
+    ``sources`` are ``(history_queryset, label)`` pairs; ``label(record)`` names the
+    record a row is about ("Participant: …"), or is ``None`` for the object itself. The
+    querysets select what their labels read. One query per source for the latest
+    records, and one per source for the earlier version of records whose previous
+    version is older than those (to show what their first listed change changed)."""
+    rows: list[Change] = []
+    for queryset, label in sources:
+        records = list(
+            queryset.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
+        )
+        if not records:
+            continue
+        model = records[0].instance_type
+        fields = _compared_fields(model)
+        # Walk oldest first: each record's predecessor is the last one seen with its id.
+        oldest_first = records[::-1]
+        first_seen: dict[int, object] = {}
+        for record in oldest_first:
+            first_seen.setdefault(record.id, record)
+        missing = {i for i, first in first_seen.items() if first.history_type != "+"}
+        earlier: dict[int, object] = {}
+        if missing:
+            cutoff = max(first_seen[i].history_date for i in missing)
+            candidates = queryset.model.objects.filter(
+                id__in=missing, history_date__lte=cutoff
+            ).order_by("id", "-history_date", "-history_id")
+            for record in candidates.iterator():
+                first = first_seen[record.id]
+                if record.id not in earlier and (record.history_date, record.history_id) < (
+                    first.history_date,
+                    first.history_id,
+                ):
+                    earlier[record.id] = record
+        previous: dict[int, object] = {}
+        for record in oldest_first:
+            older = previous.get(record.id, earlier.get(record.id))
+            change = Change(record, label=label(record) if label else "")
+            if older is not None and record.history_type != "+":
+                for f in fields:
+                    before, after = getattr(older, f.attname), getattr(record, f.attname)
+                    if before != after:
+                        change.changes.append(
+                            (
+                                str(f.verbose_name),
+                                _display(older, f, before),
+                                _display(record, f, after),
+                            )
+                        )
+            previous[record.id] = record
+            rows.append(change)
+    rows.sort(key=lambda row: (row.record.history_date, row.record.history_id), reverse=True)
+    return rows[:limit]

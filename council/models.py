@@ -307,8 +307,10 @@ class Council(models.Model):
             )
 
 
-class CoChair(models.Model):
-    """The co-chair of a council for one party over a period (heads of government change)."""
+class CoChair(Withdrawable):
+    """The co-chair of a council for one party over a period (heads of government change).
+
+    A co-chair who changed gets an end date; one recorded by mistake is withdrawn."""
 
     council = models.ForeignKey(
         Council, verbose_name=_("council"), on_delete=models.PROTECT, related_name="co_chairs"
@@ -325,6 +327,8 @@ class CoChair(models.Model):
         _("until"), null=True, blank=True, validators=[validate_recorded_date]
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["council", "party__order", "-start_date"]
         verbose_name = _("co-chair")
@@ -332,8 +336,9 @@ class CoChair(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "party"],
-                condition=Q(end_date__isnull=True),
+                condition=Q(end_date__isnull=True, withdrawn_at__isnull=True),
                 name="cochair_one_current_per_party",
+                violation_error_message=_("This party already has a current co-chair."),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
@@ -461,8 +466,9 @@ class ParticipantRole(models.TextChoices):
     OBSERVER = "observer", _("Observer")
 
 
-class Participant(models.Model):
-    """A person at a session, with the role and position held at that session."""
+class Participant(Withdrawable):
+    """A person at a session, with the role and position held at that session; one
+    recorded by mistake is withdrawn, never deleted."""
 
     Role = ParticipantRole
 
@@ -487,8 +493,12 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         constraints = [
+            # A participant withdrawn by mistake may be recorded again.
             models.UniqueConstraint(
-                fields=["session", "person"], name="participant_once_per_session"
+                fields=["session", "person"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="participant_once_per_session",
+                violation_error_message=_("This person is already a participant."),
             ),
             choices_check("role", ParticipantRole, "participant_role_valid"),
         ]
@@ -497,7 +507,7 @@ class Participant(models.Model):
         return f"{self.person} — {self.position}"
 
 
-class AgendaItem(Sourced):
+class AgendaItem(Withdrawable, Sourced):
     """An item on a session's agenda, usually one area of cooperation."""
 
     session = models.ForeignKey(
@@ -1078,7 +1088,7 @@ class Protocol(Sourced):
             raise ValidationError({"signed_on": _("A signed protocol needs its date of signing.")})
 
 
-class Signatory(models.Model):
+class Signatory(Withdrawable):
     """A person who signed a protocol, with the position held when signing."""
 
     protocol = models.ForeignKey(
@@ -1096,7 +1106,12 @@ class Signatory(models.Model):
         verbose_name = _("signatory")
         verbose_name_plural = _("signatories")
         constraints = [
-            models.UniqueConstraint(fields=["protocol", "person"], name="signatory_once"),
+            models.UniqueConstraint(
+                fields=["protocol", "person"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="signatory_once",
+                violation_error_message=_("This person is already a signatory."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -1134,6 +1149,9 @@ class ProtocolFile(Withdrawable):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    # Uploads and withdrawals appear on the protocol's page; a file is never replaced.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["protocol", "kind", "language"]
@@ -1181,6 +1199,8 @@ class Event(Sourced):
         Sector, verbose_name=_("sector"), on_delete=models.PROTECT, null=True, blank=True
     )
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["council", "-year", "-date", "title"]
@@ -1269,6 +1289,8 @@ class Observation(Sourced):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["indicator", "period_start", "period_end"]
         verbose_name = _("observation")
@@ -1297,6 +1319,8 @@ class Target(models.Model):
     target_date = models.DateField(_("by"), validators=[validate_recorded_date])
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "target_date"]

@@ -117,6 +117,16 @@ class Policy:
     def can_edit_commitment(self, commitment: Commitment) -> bool:
         return self.can_edit_council_records(commitment.council_id)
 
+    # Reference data (sessions, protocols, indicators: see above) ---------------------
+
+    def can_edit_reference_data(self) -> bool:
+        """Parties, agencies, sectors and councils: administrators keep them."""
+        return self.is_admin
+
+    def can_edit_people(self) -> bool:
+        """Officials: the secretariat records who comes to sessions, admins fix the rest."""
+        return self.is_admin or self.is_secretariat
+
     # Reporting and reviewing ------------------------------------------------------
 
     def is_responsible_for(self, commitment: Commitment) -> bool:

@@ -154,6 +154,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
             f"-c max_parallel_workers_per_gather={_parallel}"
         )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo serves several requests at once: a write waits up to 20 s for another to
+    # finish instead of answering "database is locked", and a write transaction takes the
+    # lock when it begins (IMMEDIATE), so it never fails halfway on upgrading a read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": env_int("SQLITE_TIMEOUT", 20), "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Report figures are computed live unless the archive holds more commitments than this;

@@ -61,7 +61,7 @@ class PersonTranslation(Translated):
     fields = ("position",)
 
 
-@register(CoChair)
+@register([CoChair, CoChair.history.model])
 class CoChairTranslation(Translated):
     fields = ("position",)
 

@@ -13,6 +13,11 @@ council_patterns = [
     path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session-edit"),
     path("sessions/<int:pk>/participants/new/", views.participant_add, name="participant-create"),
+    path(
+        "participants/<int:pk>/withdraw/",
+        views.participant_withdraw,
+        name="participant-withdraw",
+    ),
     path("sessions/<int:pk>/agenda/new/", views.agenda_item_create, name="agenda-item-create"),
     path("agenda-items/<int:pk>/edit/", views.agenda_item_edit, name="agenda-item-edit"),
     path("agenda-items/<int:pk>/move/", views.agenda_item_move, name="agenda-item-move"),

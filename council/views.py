@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import (
@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import calendars, charts, exports, forms, reports, review, services
 from .filters import CommitmentFilter
-from .history import commitment_history_rows, history_rows
+from .history import commitment_history_rows, merged_history_rows
 from .models import (
     DEADLINE_KEY,
     Agency,
@@ -45,6 +45,7 @@ from .models import (
     Council,
     Indicator,
     Observation,
+    Participant,
     Protocol,
     ProtocolFile,
     Reminder,
@@ -52,6 +53,7 @@ from .models import (
     Responsibility,
     Review,
     Session,
+    Signatory,
     StatusUpdate,
     User,
 )
@@ -89,6 +91,16 @@ LIST_ORDERINGS = {
 
 def _partial(request: HttpRequest, template: str, partial: str) -> str:
     return f"{template}#{partial}" if request.htmx else template
+
+
+def _form_error(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field it names when the form has that
+    field, otherwise at the top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def _visible_commitments(request: HttpRequest):
@@ -247,9 +259,9 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     context = {
         "council": council,
-        "co_chairs": CoChair.objects.filter(council=council, end_date__isnull=True).select_related(
-            "person", "party"
-        ),
+        "co_chairs": CoChair.objects.filter(
+            council=council, end_date__isnull=True, withdrawn_at__isnull=True
+        ).select_related("person", "party"),
         "sub_bodies": policy.councils().filter(parent=council),
         "sessions": council.sessions.select_related("host_party", "protocol")
         .annotate(commitment_count=Count("commitments"))
@@ -273,9 +285,13 @@ def session_create(request: HttpRequest, council_pk: int) -> HttpResponse:
         raise PermissionDenied(_("Only the council's secretariat may add sessions."))
     form = forms.SessionForm(request.POST or None, council=council)
     if request.method == "POST" and form.is_valid():
-        session = form.save()
-        messages.success(request, _("Session %(session)s is recorded.") % {"session": session})
-        return redirect(session)
+        try:
+            session = services.session_create(session=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Session %(session)s is recorded.") % {"session": session})
+            return redirect(session)
     return render(request, "council/session_form.html", {"form": form, "council": council})
 
 
@@ -284,9 +300,13 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session(request, pk, edit=True)
     form = forms.SessionForm(request.POST or None, instance=session, council=session.council)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The session is saved."))
-        return redirect(session)
+        try:
+            services.session_edit(session=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The session is saved."))
+            return redirect(session)
     return render(
         request,
         "council/session_form.html",
@@ -299,8 +319,45 @@ def _session_context(request: HttpRequest, session: Session) -> dict:
     return {
         "session": session,
         "can_edit": policy.can_edit_session(session),
-        "agenda_items": session.agenda_items.select_related("sector").prefetch_related("speakers"),
+        "agenda_items": session.agenda_items.filter(withdrawn_at__isnull=True)
+        .select_related("sector")
+        .prefetch_related("speakers"),
     }
+
+
+def _session_history(session: Session) -> list:
+    """The session's history with its participants' and agenda items', before → after:
+    additions, corrections, moves and withdrawals."""
+    return merged_history_rows(
+        [
+            (session.history.all(), None),
+            (
+                Participant.history.filter(session_id=session.pk).select_related("person"),
+                lambda r: _("Participant %(person)s") % {"person": r.person},
+            ),
+            (
+                AgendaItem.history.filter(session_id=session.pk),
+                lambda r: _("Agenda item “%(title)s”") % {"title": r.title},
+            ),
+        ]
+    )
+
+
+def _protocol_history(protocol: Protocol) -> list:
+    """The protocol's history with its signatories' and files': uploads and withdrawals."""
+    return merged_history_rows(
+        [
+            (protocol.history.all(), None),
+            (
+                Signatory.history.filter(protocol_id=protocol.pk).select_related("person"),
+                lambda r: _("Signatory %(person)s") % {"person": r.person},
+            ),
+            (
+                ProtocolFile.history.filter(protocol_id=protocol.pk),
+                lambda r: _("File %(name)s") % {"name": r.original_name},
+            ),
+        ]
+    )
 
 
 def _first_rows(name: str, rows, shown: int = SESSION_ROWS_SHOWN) -> dict:
@@ -315,7 +372,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _session_context(request, session)
     context.update(
         {
-            "participants": session.participants.select_related("person", "party", "agency"),
+            "participants": session.participants.filter(withdrawn_at__isnull=True).select_related(
+                "person", "party", "agency"
+            ),
             **_first_rows(
                 "commitments",
                 session.commitments.for_list().with_overdue_flag().order_by("pk"),
@@ -328,7 +387,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 .order_by("commitment__session__number", "commitment__clause", "pk"),
             ),
             "participant_form": forms.ParticipantForm(session=session),
-            "history": history_rows(session.history.all()),
+            "history": _session_history(session),
             "agenda_form": forms.AgendaItemForm(session=session),
         }
     )
@@ -348,12 +407,37 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session(request, pk, edit=True)
     form = forms.ParticipantForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():
-        participant = form.save(commit=False)
-        participant.order = session.participants.count() + 1
-        participant.save()
-        messages.success(request, _("%(person)s is added.") % {"person": participant.person})
-        return redirect(reverse("council:session-detail", args=[session.pk]) + "#participants")
+        try:
+            participant = services.participant_add(
+                participant=form.save(commit=False), by=request.user
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("%(person)s is added.") % {"person": participant.person})
+            return redirect(reverse("council:session-detail", args=[session.pk]) + "#participants")
     return render(request, "council/participant_form.html", {"form": form, "session": session})
+
+
+@require_POST
+def participant_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a participant recorded by mistake: off the list, kept in the history."""
+    participant = get_object_or_404(Participant.objects.select_related("person"), pk=pk)
+    session = _get_session(request, participant.session_id, edit=True)
+    participant.session = session
+    try:
+        services.participant_withdraw(
+            participant=participant, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(person)s is withdrawn from the participants; the change history keeps it.")
+            % {"person": participant.person},
+        )
+    return redirect(reverse("council:session-detail", args=[session.pk]) + "#participants")
 
 
 # Agenda: add, edit and reorder in place ----------------------------------------------
@@ -373,11 +457,11 @@ def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AgendaItemForm(request.POST or None, session=session)
     if request.method == "POST":
         if form.is_valid():
-            item = form.save(commit=False)
-            last = session.agenda_items.order_by("-order").values_list("order", flat=True).first()
-            item.order = (last or 0) + 1
-            item.save()
-            form.save_m2m()
+            services.agenda_item_create(
+                item=form.save(commit=False),
+                speakers=form.cleaned_data["speakers"],
+                by=request.user,
+            )
             if request.htmx:
                 return _render_agenda(request, session)
             messages.success(request, _("The agenda item is added."))
@@ -393,7 +477,9 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session(request, item.session_id, edit=True)
     form = forms.AgendaItemForm(request.POST or None, instance=item, session=session)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.agenda_item_edit(
+            item=form.save(commit=False), speakers=form.cleaned_data["speakers"], by=request.user
+        )
         if request.htmx:
             return _render_agenda(request, session)
         messages.success(request, _("The agenda item is saved."))
@@ -406,20 +492,13 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_item_move(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem, pk=pk)
     session = _get_session(request, item.session_id, edit=True)
-    direction = request.POST.get("direction")
-    if direction not in ("up", "down"):
-        return HttpResponse(_("Say whether to move the item up or down."), status=400)
-    with transaction.atomic():
-        items = list(session.agenda_items.select_for_update().order_by("order", "pk"))
-        index = next(i for i, candidate in enumerate(items) if candidate.pk == item.pk)
-        other = index - 1 if direction == "up" else index + 1
-        if 0 <= other < len(items):
-            items[index], items[other] = items[other], items[index]
-            # Renumber 1..n so gaps and ties from older data disappear.
-            for order, candidate in enumerate(items, start=1):
-                if candidate.order != order:
-                    candidate.order = order
-                    candidate.save(update_fields=["order"])
+    item.session = session
+    try:
+        services.agenda_item_move(
+            item=item, direction=request.POST.get("direction", ""), by=request.user
+        )
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
     if request.htmx:
         return _render_agenda(request, session)
     return redirect(reverse("council:session-detail", args=[session.pk]) + "#agenda")
@@ -547,7 +626,7 @@ def commitment_update(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 message = _("Progress report saved.")
         except ValidationError as error:
-            _add_service_error(form, error)
+            _form_error(form, error)
         else:
             if not request.htmx:
                 messages.success(request, message)
@@ -605,7 +684,7 @@ def _commitment_form(
                     by=request.user,
                 )
         except ValidationError as error:
-            _add_service_error(form, error)
+            _form_error(form, error)
         else:
             messages.success(
                 request, _("Commitment recorded.") if created else _("Commitment saved.")
@@ -626,15 +705,6 @@ def _commitment_form(
         },
         status=409 if conflict else 200,
     )
-
-
-def _add_service_error(form, error: ValidationError) -> None:
-    """A service's refusal on the form: on its field where the form has one, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # Protocols ------------------------------------------------------------------------
@@ -667,11 +737,13 @@ def protocol_detail(
         "session": session,
         "protocol": protocol,
         "can_edit": policy.can_edit_session(session),
-        "signatories": protocol.signatories.select_related("person", "party"),
+        "signatories": protocol.signatories.filter(withdrawn_at__isnull=True).select_related(
+            "person", "party"
+        ),
         "files": protocol.files.select_related("uploaded_by", "withdrawn_by"),
         "clauses": session.commitments.for_list().order_by("pk"),
         "file_form": forms.ProtocolFileForm(protocol=protocol),
-        "history": history_rows(protocol.history.all()),
+        "history": _protocol_history(protocol),
     }
     template = "council/protocol_print.html" if print_view else "council/protocol_detail.html"
     return render(request, template, context)
@@ -689,19 +761,33 @@ def protocol_edit(request: HttpRequest, session_pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = forms.ProtocolForm(data, instance=protocol, session=session)
     formset = forms.SignatoryFormSet(
-        data, instance=protocol, council=session.council, prefix="signatories"
+        data,
+        instance=protocol,
+        # Withdrawn signatories stay in the history, not on the form.
+        queryset=Signatory.objects.filter(withdrawn_at__isnull=True),
+        council=session.council,
+        prefix="signatories",
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            protocol = form.save()
-            formset.instance = protocol
-            formset.save()
-        messages.success(request, _("The protocol is saved."))
-        return redirect("council:protocol-detail", session_pk=session.pk)
+        try:
+            services.protocol_save(
+                protocol=form.save(commit=False),
+                signatories=formset.save(commit=False),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The protocol is saved."))
+            return redirect("council:protocol-detail", session_pk=session.pk)
+    conflict = form.is_bound and any(
+        e.code == "conflict" for e in form.non_field_errors().as_data()
+    )
     return render(
         request,
         "council/protocol_form.html",
         {"form": form, "formset": formset, "session": session, "protocol": protocol},
+        status=409 if conflict else 200,
     )
 
 
@@ -711,20 +797,28 @@ def protocol_file_upload(request: HttpRequest, session_pk: int) -> HttpResponse:
     protocol = _get_protocol(request, session.pk)
     form = forms.ProtocolFileForm(request.POST, request.FILES, protocol=protocol)
     if form.is_valid():
-        upload = form.save(commit=False)
-        upload.original_name = request.FILES["file"].name[:255]
-        upload.uploaded_by = request.user
-        upload.save()
-        messages.success(request, _("%(name)s is uploaded.") % {"name": upload.original_name})
-        return redirect("council:protocol-detail", session_pk=session.pk)
+        try:
+            upload = services.protocol_file_upload(
+                protocol_file=form.save(commit=False),
+                upload=form.cleaned_data["file"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("%(name)s is uploaded.") % {"name": upload.original_name})
+            return redirect("council:protocol-detail", session_pk=session.pk)
     context = {
         "session": session,
         "protocol": protocol,
         "can_edit": True,
-        "signatories": protocol.signatories.select_related("person", "party"),
+        "signatories": protocol.signatories.filter(withdrawn_at__isnull=True).select_related(
+            "person", "party"
+        ),
         "files": protocol.files.select_related("uploaded_by", "withdrawn_by"),
         "clauses": session.commitments.for_list().order_by("pk"),
         "file_form": form,
+        "history": _protocol_history(protocol),
     }
     return render(request, "council/protocol_detail.html", context, status=422)
 
@@ -1120,9 +1214,13 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if can_edit:
         form = forms.ObservationForm(request.POST or None, indicator=indicator)
         if request.method == "POST" and form.is_valid():
-            form.save()
-            messages.success(request, _("The value is recorded."))
-            return redirect("council:indicator-detail", pk=indicator.pk)
+            try:
+                services.observation_save(observation=form.save(commit=False), by=request.user)
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, _("The value is recorded."))
+                return redirect("council:indicator-detail", pk=indicator.pk)
     elif request.method == "POST":
         raise PermissionDenied(_("Only the council's secretariat may record values."))
     series = _series(indicator)
@@ -1221,9 +1319,10 @@ def status_update_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def protocol_file_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     upload = get_object_or_404(ProtocolFile.objects.select_related("protocol"), pk=pk)
     session = _get_session(request, upload.protocol.session_id, edit=True)
+    upload.protocol.session = session
     try:
-        services.record_withdraw(
-            record=upload, by=request.user, reason=request.POST.get("reason", "")
+        services.protocol_file_withdraw(
+            upload=upload, by=request.user, reason=request.POST.get("reason", "")
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

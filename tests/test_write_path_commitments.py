@@ -250,19 +250,21 @@ def test_the_admin_cannot_skip_the_acceptance_and_keeps_nothing_of_a_refused_sav
 def test_an_admin_edit_goes_through_the_service(admin_client, superuser):
     commitment = CommitmentFactory()
     kept = ResponsibilityFactory(commitment=commitment)
-    removed = ResponsibilityFactory(commitment=commitment, role="co_executor")
+    replaced = ResponsibilityFactory(commitment=commitment, role="co_executor")
+    other = AgencyFactory()
     url = _url(Commitment, "change", commitment.pk)
     data = _admin_data(commitment, title="Renamed in admin", change_reason="Typo in the title")
-    index = [data.get(f"responsibilities-{i}-id") for i in range(2)].index(removed.pk)
-    data[f"responsibilities-{index}-DELETE"] = "on"
+    index = [data.get(f"responsibilities-{i}-id") for i in range(2)].index(replaced.pk)
+    data[f"responsibilities-{index}-agency"] = other.pk  # the agency named by mistake
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     commitment.refresh_from_db()
     assert commitment.title == "Renamed in admin" and commitment.version == 2
-    assert list(commitment.responsibilities.all()) == [kept]
+    agencies = set(commitment.responsibilities.values_list("agency_id", flat=True))
+    assert agencies == {kept.agency_id, other.pk}
     latest = commitment.history.latest()
     assert latest.history_user == superuser and latest.history_change_reason == "Typo in the title"
-    assert Responsibility.history.get(id=removed.pk, history_type="-").history_user == superuser
+    assert Responsibility.history.get(id=replaced.pk, history_type="-").history_user == superuser
     # A form loaded at the old version is refused on the form.
     response = admin_client.post(url, _admin_data(commitment, title="Stale", loaded_version=1))
     assert response.status_code == 200

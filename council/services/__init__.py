@@ -14,7 +14,30 @@ from .commitments import (
     record_withdraw,
     status_update_withdraw,
 )
+from .councils import cochair_save, cochair_withdraw, council_save, event_save
+from .indicators import indicator_save, observation_save, target_save
+from .protocols import (
+    protocol_file_upload,
+    protocol_file_withdraw,
+    protocol_save,
+    signatory_add,
+    signatory_edit,
+    signatory_withdraw,
+)
+from .reference import agency_save, party_save, person_save, sector_save
 from .reviews import review_record_decision
+from .sessions import (
+    agenda_item_create,
+    agenda_item_edit,
+    agenda_item_move,
+    agenda_item_withdraw,
+    agenda_next_order,
+    participant_add,
+    participant_edit,
+    participant_withdraw,
+    session_create,
+    session_edit,
+)
 
 __all__ = [
     "InvalidTransition",
@@ -26,4 +49,32 @@ __all__ = [
     "record_withdraw",
     "status_update_withdraw",
     "review_record_decision",
+    # Sessions, protocols, indicators, councils and reference data.
+    "agency_save",
+    "agenda_item_create",
+    "agenda_item_edit",
+    "agenda_item_move",
+    "agenda_item_withdraw",
+    "agenda_next_order",
+    "cochair_save",
+    "cochair_withdraw",
+    "council_save",
+    "event_save",
+    "indicator_save",
+    "observation_save",
+    "participant_add",
+    "participant_edit",
+    "participant_withdraw",
+    "party_save",
+    "person_save",
+    "protocol_file_upload",
+    "protocol_file_withdraw",
+    "protocol_save",
+    "sector_save",
+    "session_create",
+    "session_edit",
+    "signatory_add",
+    "signatory_edit",
+    "signatory_withdraw",
+    "target_save",
 ]

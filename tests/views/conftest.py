@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
 from council import roles, services
-from council.models import AgendaItem, Indicator, Protocol, ProtocolFile, User
+from council.models import AgendaItem, Indicator, Participant, Protocol, ProtocolFile, User
 
 from ..factories import (
     AgencyFactory,
@@ -44,6 +44,7 @@ class World:
     protocol_file: object
     attachment: object
     indicator: object
+    participant: object
     users: dict
 
 
@@ -88,6 +89,9 @@ def world(db):
         attachments=[ContentFile(b"%PDF-1.4 evidence", name="evidence.pdf")],
     )
     PersonFactory(party=kz)
+    participant = Participant.objects.create(
+        session=session, person=PersonFactory(party=kg), party=kg, position="Minister", order=1
+    )
     indicator = Indicator.objects.create(council=council, code="trade", name="Trade", unit="USD")
     users = {
         "secretariat": make_user("secretariat", group=roles.SECRETARIAT, agency=agency_a),
@@ -113,6 +117,7 @@ def world(db):
         protocol_file=protocol_file,
         attachment=update.attachments.get(),
         indicator=indicator,
+        participant=participant,
         users=users,
     )
 

@@ -19,6 +19,7 @@ from council.models import (
     Commitment,
     Council,
     Indicator,
+    Participant,
     ProtocolFile,
     Session,
     StatusUpdate,
@@ -119,6 +120,10 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
         "protocol-file-withdraw": [
             ("post", reverse("council:protocol-file-withdraw", args=[pk]), {"reason": ""})
             for pk in ProtocolFile.objects.values_list("pk", flat=True)[:2]
+        ],
+        "participant-withdraw": [
+            ("post", reverse("council:participant-withdraw", args=[pk]), {"reason": ""})
+            for pk in Participant.objects.values_list("pk", flat=True)[:2]
         ],
         "session-review": [
             ("get", reverse("council:session-review", args=[s]), {"by": by})

@@ -48,6 +48,11 @@ def matrix(w):
         "session-detail": ("get", reverse("council:session-detail", args=[s]), SEE),
         "session-edit": ("get", reverse("council:session-edit", args=[s]), EDIT),
         "participant-create": ("get", reverse("council:participant-create", args=[s]), EDIT),
+        "participant-withdraw": (
+            "post",
+            reverse("council:participant-withdraw", args=[w.participant.pk]),
+            EDIT | {"admin": 302, "secretariat": 302},
+        ),
         "agenda-item-create": ("get", reverse("council:agenda-item-create", args=[s]), EDIT),
         "agenda-item-edit": (
             "get",
@@ -152,6 +157,7 @@ POST_DATA = {
     "reminder-mute": {"mute": "1"},
     "status-update-withdraw": {"reason": "Recorded twice."},
     "protocol-file-withdraw": {"reason": "Wrong file."},
+    "participant-withdraw": {"reason": "Recorded by mistake."},
 }
 
 
