@@ -14,7 +14,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .forms import check_upload
+from .forms import ResponsibilityRowMixin, check_upload, responsibilities_of
 from .models import (
     Agency,
     AgendaItem,
@@ -398,25 +398,86 @@ class AgendaItemAdmin(WithdrawableAdmin, SimpleHistoryAdmin):
         services.agenda_item_withdraw(item=obj, by=request.user, reason=reason)
 
 
+# Commitments: every change goes through the commitment services -----------------------
+#
+# Admin forms only validate; the services write. A service's refusal (a stale version, a
+# transition not allowed, a clause taken, a decision not the user's) is shown on the form
+# with the user's input kept: the change view runs again with the refusal as a form error.
+
+
+class ServiceRefusalAdminMixin:
+    """Shows a service's ``ValidationError`` (or ``PermissionDenied``) raised while saving
+    as an error of the admin form, instead of a server error or a silent message."""
+
+    refusal_fields: dict[str, str] = {}  # a service's error key → the admin form's field
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting would save the old row around the services (no check, no version, no
+        # status record): an earlier version is read here and restored by an edit.
+        if request.method == "POST":
+            raise PermissionDenied(
+                _("Restore an earlier version by editing the record, so the change is checked.")
+            )
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, PermissionDenied) as refusal:
+            if request.method != "POST" or getattr(request, "_service_refusal", None):
+                raise
+            if isinstance(refusal, PermissionDenied):
+                refusal = ValidationError(str(refusal) or _("You may not do this."))
+            request._service_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form
+        mapping = self.refusal_fields
+
+        class Refused(form):
+            def clean(self):
+                cleaned = super().clean()
+                if hasattr(refusal, "error_dict"):
+                    for key, errors in refusal.error_dict.items():
+                        field = mapping.get(key, key)
+                        self.add_error(field if field in self.fields else None, errors)
+                else:
+                    self.add_error(mapping.get(None), refusal)
+                return cleaned
+
+        return Refused
+
+
+class ResponsibilityInlineForm(ResponsibilityRowMixin, forms.ModelForm):
+    class Meta:
+        model = Responsibility
+        fields = ("agency", "role")
+
+
 class ResponsibilityFormSet(forms.BaseInlineFormSet):
+    """The commitment's responsible agencies; checked as one list by the service's rule,
+    and written by the service with the commitment (``CommitmentAdmin.save_related``)."""
+
     def clean(self) -> None:
         super().clean()
-        leads: set[int] = set()
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not data.get("agency"):
-                continue
-            if data.get("role") == Responsibility.Role.LEAD:
-                party_id = data["agency"].party_id
-                if party_id in leads:
-                    raise ValidationError(_("Each party has at most one lead executor."))
-                leads.add(party_id)
+        if not any(form.errors for form in self.forms):
+            services.check_responsibilities(responsibilities_of(self))
 
 
 class ResponsibilityInline(admin.TabularInline):
     model = Responsibility
+    form = ResponsibilityInlineForm
     formset = ResponsibilityFormSet
     extra = 0
+    # Admin deletes nothing; an agency named by mistake is replaced here (or removed on
+    # the staff app's edit form), and the commitment's history shows before → after.
     can_delete = False
     fields = ("agency", "role")
     autocomplete_fields = ("agency",)
@@ -427,7 +488,7 @@ class StatusUpdateInline(admin.TabularInline):
 
     model = StatusUpdate
     extra = 0
-    fields = ("created_at", "author", "agency", "from_status", "to_status", "note")
+    fields = ("created_at", "author", "agency", "from_status", "to_status", "note", "withdrawn_at")
     readonly_fields = fields
     can_delete = False
     ordering = ("-created_at",)
@@ -435,8 +496,14 @@ class StatusUpdateInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
 
 class CommitmentAdminForm(forms.ModelForm):
+    """The commitment's fields, a status move and, for an edit, the version it was loaded
+    at. Whether the move is allowed, and to whom, is the status service's to say."""
+
     change_status_to = forms.ChoiceField(
         label=_("Change status to"), required=False, choices=[("", "—")] + Commitment.Status.choices
     )
@@ -445,37 +512,31 @@ class CommitmentAdminForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # The version the form was loaded at; a save from an older one is refused.
+    change_reason = forms.CharField(
+        label=_("Reason for this change"),
+        required=False,
+        max_length=500,
+        help_text=_("Kept in the commitment's change history."),
+    )
+    # (Not named "version": the admin would take it for the model's non-editable field.)
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Commitment
         fields = "__all__"  # noqa: DJ007 -- CommitmentAdmin.fieldsets chooses what is shown
 
-    def clean(self):
-        cleaned = super().clean()
-        to = cleaned.get("change_status_to")
-        if to:
-            current = self.instance.status
-            if to == current:
-                self.add_error("change_status_to", _("That is already the status."))
-            elif to not in Commitment.TRANSITIONS[current]:
-                self.add_error(
-                    "change_status_to",
-                    _("A commitment that is “%(current)s” cannot become “%(to)s”.")
-                    % {
-                        "current": Commitment.Status(current).label,
-                        "to": Commitment.Status(to).label,
-                    },
-                )
-            elif (current, to) in Commitment.REASON_REQUIRED and not cleaned.get(
-                "status_note", ""
-            ).strip():
-                self.add_error("status_note", _("Say why the status changes."))
-        return cleaned
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "loaded_version" in self.fields:
+            self.fields["loaded_version"].initial = self.instance.version
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(ServiceRefusalAdminMixin, NoDeleteMixin, SimpleHistoryAdmin):
     form = CommitmentAdminForm
+    # The status service's refusals belong to the status fields; a conflict on top.
+    refusal_fields = {"note": "status_note", "__all__": None}
     list_display = (
         "__str__",
         "session",
@@ -502,9 +563,21 @@ class CommitmentAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("session", "clause", "title", "text", "sector", "agenda_item")}),
         (_("Deadline"), {"fields": ("deadline_kind", "deadline")}),
-        (_("Status"), {"fields": ("status", "change_status_to", "status_note", "is_monitored")}),
+        (
+            _("Status"),
+            {
+                "fields": (
+                    "status",
+                    "change_status_to",
+                    "status_note",
+                    "is_monitored",
+                    "loaded_version",
+                )
+            },
+        ),
         (_("Follow-up"), {"fields": ("carries_over", "created_at", "updated_at")}),
         SOURCED_FIELDSET,
+        (None, {"fields": ("change_reason",)}),
     )
 
     def get_queryset(self, request):
@@ -534,28 +607,80 @@ class CommitmentAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         return ", ".join(str(r.agency) for r in getattr(obj, "lead_responsibilities", []))
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        """Nothing is written here: ``save_related`` hands the commitment and its
+        responsible agencies to the service in one call."""
+
+    def save_related(self, request, form, formsets, change):
+        fields = {
+            f.name: form.cleaned_data[f.name]
+            for f in Commitment._meta.concrete_fields
+            if f.name in form.cleaned_data
+        }
+        responsibilities = next(
+            (responsibilities_of(fs) for fs in formsets if fs.model is Responsibility), None
+        )
+        for formset in formsets:
+            # The admin's log reads what the formsets saved; the service saved it, and the
+            # commitment's history says what changed, before → after.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        commitment = form.instance
+        if change:
+            services.commitment_edit(
+                commitment=commitment,
+                fields=fields,
+                responsibilities=responsibilities,
+                version=form.cleaned_data.get("loaded_version"),
+                by=request.user,
+                reason=form.cleaned_data.get("change_reason", ""),
+            )
+        else:
+            created = services.commitment_create(
+                session=fields.pop("session"),
+                fields=fields,
+                responsibilities=responsibilities or [],
+                by=request.user,
+                reason=form.cleaned_data.get("change_reason", ""),
+            )
+            # The admin's response and log entry name the saved commitment.
+            commitment.pk = created.pk
+            commitment._state.adding = False
         to = form.cleaned_data.get("change_status_to")
         if to:
             try:
                 services.commitment_change_status(
-                    commitment=obj,
+                    commitment=commitment,
                     to=to,
                     by=request.user,
                     note=form.cleaned_data.get("status_note", ""),
                 )
-            except services.InvalidTransition as error:
-                # Someone changed the status meanwhile; the other edits are kept.
-                self.message_user(request, "; ".join(error.messages), messages.ERROR)
+            except (ValidationError, PermissionDenied) as refusal:
+                # Refused: nothing of this save is kept (the change view's transaction
+                # rolls back) and the reason shows on the status field.
+                message = refusal.messages if isinstance(refusal, ValidationError) else str(refusal)
+                if isinstance(refusal, ValidationError) and hasattr(refusal, "error_dict"):
+                    raise
+                raise ValidationError({"change_status_to": message}) from refusal
 
 
 @admin.register(Responsibility)
 class ResponsibilityAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """View only: a commitment's responsible agencies are changed on the commitment, where
+    the list is checked as a whole and its before → after goes into the history."""
+
     list_display = ("commitment", "agency", "party", "role")
     list_filter = ("role", "party")
     list_select_related = ("commitment", "agency__party", "party")
     search_fields = ("commitment__title", "agency__name")
     autocomplete_fields = ("commitment", "agency")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class AttachmentInline(admin.TabularInline):
@@ -568,12 +693,24 @@ class AttachmentInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(NoDeleteMixin, admin.ModelAdmin):
-    """View only: updates are history, written by the status service."""
+    """View only: updates are history, written by the status service; one is withdrawn
+    on the commitment's page, never edited or deleted."""
 
-    list_display = ("commitment", "from_status", "to_status", "author", "agency", "created_at")
+    list_display = (
+        "commitment",
+        "from_status",
+        "to_status",
+        "author",
+        "agency",
+        "created_at",
+        "withdrawn_at",
+    )
     list_filter = ("to_status", "agency__party")
     list_select_related = ("commitment", "author", "agency__party")
     search_fields = ("note", "commitment__title")
@@ -600,8 +737,19 @@ class AttachmentAdmin(NoDeleteMixin, admin.ModelAdmin):
         return False
 
 
+class ReviewAdminForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ("commitment", "session", "decision", "new_deadline", "replacement", "note")
+
+
 @admin.register(Review)
-class ReviewAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class ReviewAdmin(ServiceRefusalAdminMixin, NoDeleteMixin, SimpleHistoryAdmin):
+    """A decision is recorded through the review service, as on the review page: the
+    commitment's status, monitoring and deadline follow it. A recorded decision is read
+    here, not edited: changing it would leave the commitment as the old decision left it."""
+
+    form = ReviewAdminForm
     list_display = ("commitment", "session", "decision", "new_deadline", "decided_by", "decided_at")
     list_filter = ("decision", "session__council")
     list_select_related = ("commitment", "session__council", "decided_by")
@@ -609,10 +757,25 @@ class ReviewAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("commitment", "session", "replacement")
     readonly_fields = ("decided_by", "decided_at")
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.decided_by = request.user
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        review = services.review_record_decision(
+            commitment=data["commitment"],
+            session=data["session"],
+            decision=data["decision"],
+            by=request.user,
+            note=data.get("note") or "",
+            new_deadline=data.get("new_deadline"),
+            replacement=data.get("replacement"),
+        )
+        obj.pk = review.pk
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        """A review has no related rows of its own to save here."""
 
 
 class SignatoryInline(NoDeleteInline, TranslationTabularInline):

@@ -325,12 +325,16 @@ class DemoLoader:
         )
         commitment.full_clean()
         commitment.save()
-        del commitment._history_date  # later saves are dated when they happen
         self.commitments[item["key"]] = commitment
         for agency_key, role in item["responsible"]:
-            Responsibility.objects.create(
+            responsibility = Responsibility(
                 commitment=commitment, agency=self.agencies[agency_key], role=role
             )
+            # Dated with the commitment's adoption: the commitment's history reads the
+            # agencies' changes as belonging to the commitment record before them.
+            responsibility._history_date = commitment._history_date
+            responsibility.save()
+        del commitment._history_date  # later saves are dated when they happen
         for report in item["history"]:
             by = self.users[report.get("by", "secretariat")]
             agency = self.agencies.get(report.get("agency", ""))

@@ -48,9 +48,17 @@ def _session_choices(request) -> list[tuple[int, str]]:
     return [(pk, label % {"council": short or name, "number": n}) for pk, n, short, name in rows]
 
 
-def _agency_choices() -> list[tuple[int, str]]:
+def _agencies(request):
+    """Agencies of the parties of the councils the user may see (all for a manager): the
+    filter offers no agency the user would not find on any of their pages."""
+    if request is None:
+        return Agency.objects.none()
+    return policy_for(request).agencies()
+
+
+def _agency_choices(request) -> list[tuple[int, str]]:
     rows = localized_values(
-        Agency.objects.order_by("party__order", "name"),
+        _agencies(request).order_by("party__order", "name"),
         "pk",
         "party__code",
         names=("short_name", "name"),
@@ -72,7 +80,7 @@ def _choices(request) -> dict:
         "session": lambda: _session_choices(request),
         "sector": lambda: localized_values(Sector.objects.all(), "pk", names=("name",)),
         "party": lambda: _short_or_name(Party.objects.all()),
-        "agency": _agency_choices,
+        "agency": lambda: _agency_choices(request),
     }
 
 
@@ -98,7 +106,7 @@ class CommitmentFilter(django_filters.FilterSet):
     )
     agency = django_filters.ModelChoiceFilter(
         label=_("Responsible agency"),
-        queryset=Agency.objects.select_related("party"),
+        queryset=_agencies,
         method="filter_agency",
         empty_label=_("Any agency"),
     )

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .fields import FIRST_DATE, LAST_DATE, IdChoiceField, id_formfield, validate_recorded_date
 from .models import (
     Agency,
@@ -218,16 +219,10 @@ class CommitmentForm(ModelForm):
         )
 
     def clean_clause(self):
+        # Shown with the form's other errors; the service checks it again when saving.
         clause = self.cleaned_data["clause"].strip()
-        if (
-            clause
-            and Commitment.objects.filter(session=self.instance.session, clause=clause)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        ):
-            raise ValidationError(
-                _("Clause %(clause)s is already used in this session."), params={"clause": clause}
-            )
+        if services.commitments.clause_taken(self.instance.session_id, clause, self.instance.pk):
+            raise services.commitments.clause_error(clause).error_dict["clause"][0]
         return clause
 
 
@@ -243,7 +238,17 @@ def share_choices(formset, form, name: str, queryset) -> None:
     field.choices = shared[name]
 
 
-class ResponsibilityForm(ModelForm):
+class ResponsibilityRowMixin:
+    """A row of a commitment's responsible agencies. The rules across rows (each agency
+    once, one lead per party) are checked on the whole new list by
+    ``services.check_responsibilities``: checked row by row against the stored rows, they
+    would refuse handing the lead from one agency of a party to another."""
+
+    def validate_constraints(self) -> None:
+        pass
+
+
+class ResponsibilityForm(ResponsibilityRowMixin, ModelForm):
     class Meta(ModelForm.Meta):
         model = Responsibility
         fields = ["agency", "role"]
@@ -263,24 +268,31 @@ class BaseResponsibilityFormSet(forms.BaseInlineFormSet):
             Agency.objects.filter(party__in=self.council.parties.all(), is_active=True),
         )
 
+    def responsibilities(self) -> list[tuple[Agency, str]]:
+        """The (agency, role) pairs the form names, without the rows marked for removal:
+        the full new list, which the service writes (``formset.save()`` never does)."""
+        return responsibilities_of(self)
+
     def clean(self):
         super().clean()
-        leads, agencies, count = set(), set(), 0
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not data.get("agency"):
-                continue
-            agency = data["agency"]
-            count += 1
-            if agency.pk in agencies:
-                raise ValidationError(_("%(agency)s is listed twice.") % {"agency": agency})
-            agencies.add(agency.pk)
-            if data.get("role") == Responsibility.Role.LEAD:
-                if agency.party_id in leads:
-                    raise ValidationError(_("Each party has at most one lead executor."))
-                leads.add(agency.party_id)
-        if count == 0:
+        if any(form.errors for form in self.forms):
+            return
+        pairs = self.responsibilities()
+        # The rules live with the service that enforces them; shown here before saving.
+        services.check_responsibilities(pairs)
+        if not pairs:
             raise ValidationError(_("Name at least one responsible agency."))
+
+
+def responsibilities_of(formset) -> list[tuple[Agency, str]]:
+    """(agency, role) of each form of a responsibility formset not marked for removal."""
+    pairs = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or data.get("DELETE") or not data.get("agency"):
+            continue
+        pairs.append((data["agency"], data.get("role") or Responsibility.Role.LEAD))
+    return pairs
 
 
 ResponsibilityFormSet = forms.inlineformset_factory(

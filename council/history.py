@@ -46,12 +46,7 @@ def history_rows(history_queryset, limit: int = 30) -> list[Change]:
     for newer, older in zip(records, records[1:] + [None], strict=False):
         change = Change(newer)
         if older is not None:
-            for f in fields:
-                before, after = getattr(older, f.attname), getattr(newer, f.attname)
-                if before != after:
-                    change.changes.append(
-                        (str(f.verbose_name), _display(older, f, before), _display(newer, f, after))
-                    )
+            change.changes = _diff(fields, older, newer)
         rows.append(change)
     return rows[:limit]
 
@@ -63,6 +58,111 @@ def _display(record, model_field, value) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     text = str(value)
     return text if len(text) <= 120 else text[:119] + "…"
+
+
+def _diff(fields, older, newer) -> list[tuple[str, str, str]]:
+    changes = []
+    for f in fields:
+        before, after = getattr(older, f.attname), getattr(newer, f.attname)
+        if before != after:
+            changes.append(
+                (str(f.verbose_name), _display(older, f, before), _display(newer, f, after))
+            )
+    return changes
+
+
+# Responsible agencies --------------------------------------------------------------------
+#
+# A commitment's responsible agencies are rows of their own, each with its history. The
+# services save the commitment (a new version, one history record) and then its agencies,
+# so the agency changes made from one commitment record up to the next belong to it: the
+# commitment's history shows the list before → after there, and a removed agency stays
+# visible in the record although its row is gone.
+
+
+def _responsibility_events(commitment_id: int) -> list[tuple]:
+    from .models import Responsibility
+
+    return list(
+        Responsibility.history.filter(commitment_id=commitment_id)
+        .order_by("history_date", "history_id")
+        .values_list("history_date", "history_type", "id", "agency_id", "role")
+    )
+
+
+def _agency_labels(agency_ids: set[int]) -> dict[int, str]:
+    from .models import Agency
+    from .querysets import localized_values
+
+    rows = localized_values(
+        Agency.objects.filter(pk__in=agency_ids), "pk", "party__code", names=("short_name", "name")
+    )
+    return {pk: Agency.label_of(short, name, code) for pk, code, short, name in rows}
+
+
+def _state(events: list[tuple], until) -> dict[int, tuple[int, str]]:
+    """The responsible agencies as they stood before ``until`` (None: now), by row id."""
+    rows: dict[int, tuple[int, str]] = {}
+    for when, kind, row_id, agency_id, role in events:
+        if until is not None and when >= until:
+            break
+        if kind == "-":
+            rows.pop(row_id, None)
+        else:
+            rows[row_id] = (agency_id, role)
+    return rows
+
+
+def _state_text(state: dict[int, tuple[int, str]], labels: dict[int, str]) -> str:
+    from .models import Responsibility
+
+    if not state:
+        return "—"
+    lead = Responsibility.Role.LEAD
+    ordered = sorted(state.values(), key=lambda pair: (pair[1] != lead, labels.get(pair[0], "")))
+    return "; ".join(
+        f"{labels.get(agency_id, agency_id)}: {Responsibility.Role(role).label}"
+        for agency_id, role in ordered
+    )
+
+
+def commitment_history_rows(commitment, limit: int = 50) -> list[Change]:
+    """``history_rows`` of a commitment, with its responsible agencies before → after
+    wherever they changed (two more queries: the agencies' history and their names)."""
+    from .models import Responsibility
+
+    rows = history_rows(commitment.history.all(), limit=limit)
+    events = _responsibility_events(commitment.pk)
+    if not rows or not events:
+        return rows
+    labels = _agency_labels({event[3] for event in events})
+    label = str(Responsibility._meta.verbose_name_plural).capitalize()
+    newer_date = None
+    for row in rows:  # newest first
+        start = row.record.history_date
+        if row.record.history_type != "+":
+            before, after = _state(events, start), _state(events, newer_date)
+            if before != after:
+                row.changes.append((label, _state_text(before, labels), _state_text(after, labels)))
+        newer_date = start
+    return rows
+
+
+def changed_labels(commitment, older, newer, older_until) -> list[str]:
+    """What changed between two history records of ``commitment``: field names, and the
+    responsible agencies when they changed since ``older`` (whose own agency changes run
+    up to ``older_until``, the next record's date), for the edit conflict message."""
+    from .models import Responsibility
+
+    model = type(commitment)
+    fields = [
+        f for f in model._meta.concrete_fields if f.attname not in SKIPPED and f.name not in SKIPPED
+    ]
+    labels = [label for label, _before, _after in _diff(fields, older, newer)]
+    events = _responsibility_events(commitment.pk)
+    if _state(events, older_until) != _state(events, None):
+        labels.append(str(Responsibility._meta.verbose_name_plural))
+    return labels
 
 
 def _compared_fields(model) -> list:

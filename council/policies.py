@@ -13,9 +13,11 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from . import roles
-from .models import Commitment, Council, Session, User
+from .models import Agency, Commitment, Council, Session, StatusUpdate, User
+from .querysets import agency_subtree, local_today
 
 S = Commitment.Status
 
@@ -27,6 +29,9 @@ FOCAL_POINT_MOVES = frozenset(
         (S.IN_PROGRESS, S.COMPLETION_REPORTED),
     }
 )
+# A user completes a commitment only by accepting a reported completion (a manager's
+# review); a session's review decision may complete it from any open status.
+COMPLETION_ACCEPTED_FROM = frozenset({S.COMPLETION_REPORTED})
 # Accepting or returning a reported completion is a manager's review.
 MANAGER_MOVES = frozenset(
     {(S.COMPLETION_REPORTED, S.COMPLETED), (S.COMPLETION_REPORTED, S.IN_PROGRESS)}
@@ -73,17 +78,7 @@ class Policy:
         """The user's agency and every body under it, for a focal point's reporting."""
         if not self.is_focal_point or not self.user.agency_id:
             return frozenset()
-        from .models import Agency
-
-        found = {self.user.agency_id}
-        frontier = {self.user.agency_id}
-        while frontier:
-            frontier = (
-                set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-                - found
-            )
-            found |= frontier
-        return frozenset(found)
+        return agency_subtree(self.user.agency_id)
 
     # Reading -----------------------------------------------------------------
 
@@ -120,7 +115,7 @@ class Policy:
         return self.can_edit_council_records(session.council_id)
 
     def can_edit_commitment(self, commitment: Commitment) -> bool:
-        return self.can_edit_council_records(commitment.session.council_id)
+        return self.can_edit_council_records(commitment.council_id)
 
     # Reference data (sessions, protocols, indicators: see above) ---------------------
 
@@ -139,6 +134,8 @@ class Policy:
         return any(r.agency_id in self.agency_ids for r in commitment.responsibilities.all())
 
     def can_report_progress(self, commitment: Commitment) -> bool:
+        """Progress is reported by the council's secretariat and the focal points of the
+        responsible agencies (or a body above them); managers review, they do not report."""
         if self.can_edit_commitment(commitment):
             return True
         return self.is_focal_point and self.is_responsible_for(commitment)
@@ -151,6 +148,8 @@ class Policy:
             if to not in commitment.allowed_transitions():
                 continue
             move = (current, to)
+            if to == S.COMPLETED and current not in COMPLETION_ACCEPTED_FROM:
+                continue  # nobody skips the acceptance; a session's review may (see reviews)
             if self.is_admin:
                 moves.append(to)
             elif move in MANAGER_MOVES:
@@ -169,6 +168,49 @@ class Policy:
 
     def can_review_completion(self, commitment: Commitment) -> bool:
         return self.is_manager and commitment.status == S.COMPLETION_REPORTED
+
+    # Commitments and their reviews ------------------------------------------------
+
+    def visible_commitments(self) -> QuerySet[Commitment]:
+        """The commitments this user may see (the councils they may see)."""
+        if self.is_manager:  # sees every council: no filter for the planner to work around
+            return Commitment.objects.all()
+        return Commitment.objects.filter(council__in=self.council_ids())
+
+    def agencies(self) -> QuerySet[Agency]:
+        """The agencies this user may come across: those of the parties of the councils
+        they may see (a semi-join on the few parties, not a join per agency)."""
+        if self.is_manager:
+            return Agency.objects.all()
+        parties = Council.parties.through.objects.filter(council__in=self.council_ids())
+        return Agency.objects.filter(party__in=parties.values("party_id"))
+
+    def my_commitments(self) -> QuerySet[Commitment]:
+        """My commitments, as the dashboard and the deadline feed count them: a focal
+        point's agency's (and the bodies under it), a secretariat's councils', everything
+        visible for the others."""
+        visible = self.visible_commitments()
+        if self.is_focal_point and self.agency_ids:
+            return visible.responsible(self.agency_ids)
+        if self.staff_council_ids:
+            return visible.filter(council__in=self.staff_council_ids)
+        return visible
+
+    def can_withdraw_report(self, update: StatusUpdate, commitment: Commitment) -> bool:
+        """A report is withdrawn by its author or the council's secretariat."""
+        return update.author_id == self.user.pk or self.can_edit_commitment(commitment)
+
+    def review_decision_refusal(self, session: Session) -> str | None:
+        """Why this user may not record ``session``'s review decisions, or None if they may:
+        the council's secretariat (and admins), from the session's first day on."""
+        if not self.can_edit_session(session):
+            return _("Only the council's secretariat may change this session.")
+        if session.start_date > local_today():
+            return _("Decisions are recorded from the day of the session.")
+        return None
+
+    def can_decide_review(self, session: Session) -> bool:
+        return self.review_decision_refusal(session) is None
 
 
 def policy_for(request_or_user) -> Policy:

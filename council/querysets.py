@@ -16,6 +16,38 @@ def local_today() -> datetime.date:
     return timezone.localdate()
 
 
+def agency_subtree(agency_id: int | None) -> frozenset[int]:
+    """The agency and every body under it, at any depth (one query per level; runs them).
+
+    Who answers for what: a focal point reports for the bodies under their agency, and
+    is reminded about them. The reminder scan walks the same tree upwards in bulk."""
+    if not agency_id:
+        return frozenset()
+    Agency = apps.get_model("council", "Agency")
+    found = {agency_id}
+    frontier = {agency_id}
+    while frontier:
+        frontier = (
+            set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        )
+        found |= frontier
+    return frozenset(found)
+
+
+def overdue_q(today: datetime.date | None = None, prefix: str = "") -> Q:
+    """Open, with a dated deadline that has passed: "overdue", as every list, count and
+    badge derives it (``Commitment.is_overdue`` says the same for one loaded row)."""
+    today = today or local_today()
+    Commitment = apps.get_model("council", "Commitment")
+    return Q(
+        **{
+            f"{prefix}status__in": Commitment.OPEN_STATUSES,
+            f"{prefix}deadline_kind": Commitment.DeadlineKind.DATE,
+            f"{prefix}deadline__lt": today,
+        }
+    )
+
+
 class SessionQuerySet(models.QuerySet):
     def planned(self) -> SessionQuerySet:
         return self.filter(status=self.model.Status.PLANNED)
@@ -46,8 +78,7 @@ class CommitmentQuerySet(models.QuerySet):
 
     def overdue(self, today: datetime.date | None = None) -> CommitmentQuerySet:
         """Open commitments whose dated deadline has passed."""
-        today = today or local_today()
-        return self.open().filter(deadline_kind=self.model.DeadlineKind.DATE, deadline__lt=today)
+        return self.filter(overdue_q(today))
 
     def due_within(self, days: int, today: datetime.date | None = None) -> CommitmentQuerySet:
         """Open commitments due from today up to ``days`` days ahead."""
@@ -76,6 +107,15 @@ class CommitmentQuerySet(models.QuerySet):
             ),
         )
 
+    def responsible(self, agency_ids) -> CommitmentQuerySet:
+        """Commitments any of ``agency_ids`` is responsible for, as lead or co-executor.
+
+        A semi-join, not a join: no duplicates to remove, so counts need no DISTINCT."""
+        Responsibility = apps.get_model("council", "Responsibility")
+        return self.filter(
+            pk__in=Responsibility.objects.filter(agency__in=agency_ids).values("commitment_id")
+        )
+
     def for_agency(self, agency) -> CommitmentQuerySet:
         """Commitments where ``agency`` is lead or co-executor."""
         return self.filter(responsibilities__agency=agency).distinct()
@@ -85,15 +125,9 @@ class CommitmentQuerySet(models.QuerySet):
 
     def with_overdue_flag(self, today: datetime.date | None = None) -> CommitmentQuerySet:
         """Annotate ``overdue`` (bool) so lists can sort and badge without Python loops."""
-        today = today or local_today()
         return self.annotate(
             overdue=models.Case(
-                models.When(
-                    Q(status__in=self.model.OPEN_STATUSES)
-                    & Q(deadline_kind=self.model.DeadlineKind.DATE)
-                    & Q(deadline__lt=today),
-                    then=models.Value(True),
-                ),
+                models.When(overdue_q(today), then=models.Value(True)),
                 default=models.Value(False),
                 output_field=models.BooleanField(),
             )

@@ -39,7 +39,7 @@ from .models import (
     Session,
     User,
 )
-from .querysets import local_today
+from .querysets import agency_subtree, local_today
 from .text import one_line, xml_safe
 
 logger = logging.getLogger(__name__)
@@ -140,7 +140,9 @@ class Recipients:
         self.muted = set(ReminderMute.objects.values_list("user_id", "council_id"))
 
     def focal_points_for(self, agency_id: int) -> set[int]:
-        """Focal points of the agency and of every agency above it."""
+        """Focal points of the agency and of every agency above it: the rule of
+        ``querysets.agency_subtree`` (a focal point answers for the bodies under their
+        agency) walked upwards, over the tree loaded once for the whole scan."""
         found: set[int] = set()
         seen: set[int] = set()
         while agency_id and agency_id not in seen:
@@ -387,14 +389,12 @@ def message_context(reminder: Reminder) -> dict:
         context["days_left"] = (commitment.deadline - today).days if commitment.deadline else None
         context["days_late"] = (today - commitment.deadline).days if commitment.deadline else None
     if reminder.kind == Kind.SESSION_PREPARATION:
-        policy_agencies = _agency_and_below(reminder.recipient.agency_id)
         context["session"] = reminder.session
         context["commitments"] = (
             Commitment.objects.for_council(reminder.session.council)
             .open()
             .monitored()
-            .filter(responsibilities__agency__in=policy_agencies)
-            .distinct()
+            .responsible(agency_subtree(reminder.recipient.agency_id))
             .select_related("session__council")
             .order_by("deadline", "pk")
         )
@@ -412,19 +412,6 @@ def message_context(reminder: Reminder) -> dict:
             for council in Council.objects.filter(is_active=True).order_by("name")
         ]
     return context
-
-
-def _agency_and_below(agency_id: int | None) -> set[int]:
-    if not agency_id:
-        return set()
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for pk, parent_id in Agency.objects.values_list("pk", "parent_id"):
-        children[parent_id].append(pk)
-    found, frontier = {agency_id}, [agency_id]
-    while frontier:
-        frontier = [c for p in frontier for c in children.get(p, []) if c not in found]
-        found.update(frontier)
-    return found
 
 
 def scan(today: datetime.date | None = None, *, dispatch=None) -> dict[str, int]:

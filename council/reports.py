@@ -26,7 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, Commitment, Responsibility, Review, Session, StatusUpdate
-from .querysets import name_columns, name_of
+from .querysets import name_columns, name_of, overdue_q
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies, and in grey print.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -153,11 +153,7 @@ class Report:
                 ),
                 overdue=Count(
                     "commitment",
-                    filter=Q(
-                        commitment__status__in=Commitment.OPEN_STATUSES,
-                        commitment__deadline_kind=Commitment.DeadlineKind.DATE,
-                        commitment__deadline__lt=self.today,
-                    ),
+                    filter=overdue_q(self.today, prefix="commitment__"),
                     distinct=True,
                 ),
             )

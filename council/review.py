@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import documents
+from . import documents, querysets
 from .models import Commitment, Responsibility, Review, Session, StatusUpdate
 
 BY_SECTOR = "sector"
@@ -96,13 +96,7 @@ def reviewed_commitments(session: Session) -> QuerySet[Commitment]:
     )
 
 
-def overdue_q(today=None) -> Q:
-    today = today or timezone.localdate()
-    return Q(
-        status__in=Commitment.OPEN_STATUSES,
-        deadline_kind=Commitment.DeadlineKind.DATE,
-        deadline__lt=today,
-    )
+overdue_q = querysets.overdue_q
 
 
 def summary(session: Session) -> dict[str, int]:
@@ -283,11 +277,14 @@ def load(session: Session, pks: Iterable[int]) -> dict[int, Commitment]:
 
 def latest_reports(pks: list[int]) -> dict[int, tuple[str, object]]:
     """The latest status update of each commitment in ``pks``: (note, when). One query over
-    those commitments' updates (``statusupdate_latest_idx``), ranked in SQL."""
+    those commitments' updates (``statusupdate_latest_idx``), ranked in SQL.
+
+    A withdrawn report is kept in the record but is no longer what the agency reports:
+    the latest one still standing is shown instead."""
     if not pks:
         return {}
     ranked = (
-        StatusUpdate.objects.filter(commitment_id__in=pks)
+        StatusUpdate.objects.filter(commitment_id__in=pks, withdrawn_at__isnull=True)
         .annotate(
             rank=Window(
                 RowNumber(),

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import (
@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import calendars, charts, exports, forms, reports, review, services
 from .filters import CommitmentFilter
-from .history import history_rows, merged_history_rows
+from .history import commitment_history_rows, merged_history_rows
 from .models import (
     DEADLINE_KEY,
     Agency,
@@ -104,10 +104,7 @@ def _form_error(form, error: ValidationError) -> None:
 
 
 def _visible_commitments(request: HttpRequest):
-    policy = policy_for(request)
-    if policy.is_manager:  # sees every council: no filter for the planner to work around
-        return Commitment.objects.all()
-    return Commitment.objects.filter(council__in=policy.council_ids())
+    return policy_for(request).visible_commitments()
 
 
 def _get_session(request: HttpRequest, pk: int, *, edit: bool = False) -> Session:
@@ -178,17 +175,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     policy = policy_for(request)
     today = local_today()
     visible = _visible_commitments(request)
-    if policy.is_focal_point and policy.agency_ids:
-        # A semi-join, not a join: no duplicates to remove, so the counts need no DISTINCT.
-        mine = visible.filter(
-            pk__in=Responsibility.objects.filter(agency__in=policy.agency_ids).values(
-                "commitment_id"
-            )
-        )
-    elif policy.staff_council_ids:
-        mine = visible.filter(council__in=policy.staff_council_ids)
-    else:
-        mine = visible
+    mine = policy.my_commitments()
     counts = mine.deadline_counts(today, DUE_SOON_DAYS)
     mine_open = mine.open().for_list().with_overdue_flag(today)
     context = {
@@ -560,14 +547,19 @@ def _commitment_context(request: HttpRequest, commitment: Commitment, form=None)
     can_report = policy.can_report_progress(commitment)
     if form is None and (can_report or moves):
         form = forms.StatusUpdateForm(moves=moves)
+    # The newest reports; a long history is opened in full on request (?all=1).
+    updates = list(updates if request.GET.get("all") == "1" else updates[:UPDATES_SHOWN])
+    for update in updates:
+        update.may_withdraw = not update.is_withdrawn and policy.can_withdraw_report(
+            update, commitment
+        )
     return {
         "commitment": commitment,
         "is_overdue": commitment.is_overdue(),
         "can_edit": policy.can_edit_commitment(commitment),
         "can_report": can_report,
         "update_form": form,
-        # The newest reports; a long history is opened in full on request (?all=1).
-        "updates": updates if request.GET.get("all") == "1" else updates[:UPDATES_SHOWN],
+        "updates": updates,
         "updates_count": commitment.updates.count(),
         "updates_shown": UPDATES_SHOWN,
     }
@@ -583,7 +575,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "session__council", "replacement", "decided_by"
             ),
             "carried_over_by": commitment.carried_over_by.select_related("session__council"),
-            "history": history_rows(commitment.history.all(), limit=50),
+            "history": commitment_history_rows(commitment, limit=50),
         }
     )
     return render(request, "council/commitment_detail.html", context)
@@ -634,7 +626,7 @@ def commitment_update(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 message = _("Progress report saved.")
         except ValidationError as error:
-            form.add_error(None, error)
+            _form_error(form, error)
         else:
             if not request.htmx:
                 messages.success(request, message)
@@ -674,14 +666,26 @@ def _commitment_form(
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         created = commitment.pk is None
-        conflict = None if created else _edit_conflict(commitment, form.cleaned_data.get("version"))
-        if conflict:
-            form.add_error(None, conflict)
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if created:
+                commitment = services.commitment_create(
+                    session=session,
+                    fields=fields,
+                    responsibilities=formset.responsibilities(),
+                    by=request.user,
+                )
+            else:
+                services.commitment_edit(
+                    commitment=commitment,
+                    fields=fields,
+                    responsibilities=formset.responsibilities(),
+                    version=form.cleaned_data.get("version"),
+                    by=request.user,
+                )
+        except ValidationError as error:
+            _form_error(form, error)
         else:
-            with transaction.atomic():
-                commitment = form.save()
-                formset.instance = commitment
-                formset.save()
             messages.success(
                 request, _("Commitment recorded.") if created else _("Commitment saved.")
             )
@@ -700,30 +704,6 @@ def _commitment_form(
             "conflict": conflict,
         },
         status=409 if conflict else 200,
-    )
-
-
-def _edit_conflict(commitment: Commitment, version: int | None) -> ValidationError | None:
-    """Claim the next version for this edit, or explain who saved in between.
-
-    The row is bumped with a conditional UPDATE (no history row: the form's save right
-    after records the edit), so of two editors who loaded version N only one can win.
-    """
-    claimed = Commitment.objects.filter(pk=commitment.pk, version=version).update(
-        version=F("version") + 1
-    )
-    if claimed:
-        commitment.version = (version or 0) + 1
-        return None
-    latest = commitment.history.select_related("history_user").first()
-    who = latest.history_user if latest and latest.history_user else _("Someone")
-    return ValidationError(
-        _(
-            "%(user)s saved this commitment while you were editing it. Your changes are not "
-            "saved: reload the page to see theirs, then make your changes again."
-        )
-        % {"user": who},
-        code="conflict",
     )
 
 
@@ -926,7 +906,7 @@ def _review_context(request: HttpRequest, session: Session) -> dict:
     page_items, continued = review.window(rows, by, sizes, page.start_index() - 1, review.PAGE_SIZE)
     summary = review.summary(session)
     policy = policy_for(request)
-    may_decide = policy.can_edit_session(session) and session.start_date <= local_today()
+    may_decide = policy.can_decide_review(session)
     query = {
         "by": by,
         **({"group": group} if group else {}),
@@ -994,9 +974,10 @@ def session_review_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_review_decide(request: HttpRequest, pk: int, commitment_pk: int) -> HttpResponse:
     """Record the session's decision on one earlier commitment (an htmx row form)."""
-    session = _get_session(request, pk, edit=True)
-    if session.start_date > local_today():
-        raise PermissionDenied(_("Decisions are recorded from the day of the session."))
+    session = _get_session(request, pk)
+    refusal = policy_for(request).review_decision_refusal(session)
+    if refusal:
+        raise PermissionDenied(refusal)
     commitment = get_object_or_404(
         review.reviewed_commitments(session).select_related("session"), pk=commitment_pk
     )
@@ -1298,12 +1279,7 @@ def calendar_sessions(request: HttpRequest, token: str, council_pk: int) -> Http
 @require_GET
 def calendar_deadlines(request: HttpRequest, token: str) -> HttpResponse:
     user = _feed_user(token)
-    policy = policy_for(user)
-    commitments = Commitment.objects.filter(session__council__in=policy.council_ids())
-    if policy.is_focal_point and policy.agency_ids:
-        commitments = commitments.filter(responsibilities__agency__in=policy.agency_ids).distinct()
-    elif policy.staff_council_ids:
-        commitments = commitments.filter(session__council__in=policy.staff_council_ids)
+    commitments = policy_for(user).my_commitments()
     name = _("Deadlines — %(user)s") % {"user": user}
     feed = calendars.deadlines_feed(
         name, calendars.open_dated(commitments), site_url=_site_url(request)
@@ -1323,16 +1299,12 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def status_update_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    update = get_object_or_404(StatusUpdate.objects.select_related("commitment"), pk=pk)
-    commitment = _get_commitment(request, update.commitment_id)
-    policy = policy_for(request)
-    if update.author_id != request.user.pk and not policy.can_edit_commitment(commitment):
-        raise PermissionDenied(
-            _("Only its author or the council's secretariat may withdraw a report.")
-        )
+    update = get_object_or_404(StatusUpdate, pk=pk)
+    commitment = _get_commitment(request, update.commitment_id)  # 404 unless visible
+    update.commitment = commitment
     try:
-        services.record_withdraw(
-            record=update, by=request.user, reason=request.POST.get("reason", "")
+        services.status_update_withdraw(
+            update=update, by=request.user, reason=request.POST.get("reason", "")
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -6,9 +6,13 @@ arguments only. Import from the package (``from council import services``).
 
 from .commitments import (
     InvalidTransition,
+    check_responsibilities,
     commitment_change_status,
+    commitment_create,
+    commitment_edit,
     commitment_report_progress,
     record_withdraw,
+    status_update_withdraw,
 )
 from .councils import cochair_save, cochair_withdraw, council_save, event_save
 from .indicators import indicator_save, observation_save, target_save
@@ -37,9 +41,13 @@ from .sessions import (
 
 __all__ = [
     "InvalidTransition",
+    "check_responsibilities",
     "commitment_change_status",
+    "commitment_create",
+    "commitment_edit",
     "commitment_report_progress",
     "record_withdraw",
+    "status_update_withdraw",
     "review_record_decision",
     # Sessions, protocols, indicators, councils and reference data.
     "agency_save",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Commitment, Review, Session, User
-from .commitments import commitment_change_status
+from ..policies import Policy
+from .commitments import _change_status
 
 
 def review_record_decision(
@@ -26,7 +27,14 @@ def review_record_decision(
 
     Completed and cancelled commitments leave monitoring; an extension moves the
     deadline; a replacement supersedes the commitment with one adopted at ``session``.
+    The same rule of who may decide, and from which day, holds wherever it is called
+    from (``Policy.review_decision_refusal``); the commitment's version moves on, so an
+    edit form loaded before the decision cannot overwrite it.
     """
+    if by is not None:
+        refusal = Policy(by).review_decision_refusal(session)
+        if refusal:
+            raise PermissionDenied(refusal)
     errors: dict[str, str] = {}
     if commitment.session.council_id != session.council_id:
         errors["session"] = _("A commitment is reviewed by sessions of its own council.")
@@ -62,20 +70,35 @@ def review_record_decision(
             Review.Decision.REPLACE: Commitment.Status.SUPERSEDED,
         }.get(decision)
         if status_after and commitment.status != status_after:
-            commitment_change_status(
-                commitment=commitment, to=status_after, by=by, note=reason, session=session
+            _change_status(
+                commitment=commitment,
+                to=status_after,
+                by=by,
+                note=reason,
+                agency=None,
+                session=session,
+                attachments=(),
+                check_user=False,  # the session decides, by the rule checked above
             )
-        commitment.refresh_from_db()
-        commitment.is_monitored = decision in (Review.Decision.KEEP, Review.Decision.EXTEND)
+        locked = Commitment.objects.select_for_update(of=("self",)).get(pk=commitment.pk)
+        locked.is_monitored = decision in (Review.Decision.KEEP, Review.Decision.EXTEND)
         if decision == Review.Decision.EXTEND:
-            commitment.deadline_kind = Commitment.DeadlineKind.DATE
-            commitment.deadline = new_deadline
-        commitment._history_user = by
-        commitment._change_reason = reason
-        commitment.save(update_fields=["is_monitored", "deadline_kind", "deadline", "updated_at"])
+            locked.deadline_kind = Commitment.DeadlineKind.DATE
+            locked.deadline = new_deadline
+        locked.version += 1
+        locked._history_user = by
+        locked._change_reason = reason
+        locked.save(
+            update_fields=["is_monitored", "deadline_kind", "deadline", "version", "updated_at"]
+        )
+        for field in ("status", "is_monitored", "deadline_kind", "deadline", "version"):
+            setattr(commitment, field, getattr(locked, field))
         if decision == Review.Decision.REPLACE:
-            replacement.carries_over = commitment
-            replacement._history_user = by
-            replacement._change_reason = reason
-            replacement.save(update_fields=["carries_over", "updated_at"])
+            replaced = Commitment.objects.select_for_update(of=("self",)).get(pk=replacement.pk)
+            replaced.carries_over = commitment
+            replaced.version += 1
+            replaced._history_user = by
+            replaced._change_reason = reason
+            replaced.save(update_fields=["carries_over", "version", "updated_at"])
+            replacement.carries_over_id, replacement.version = commitment.pk, replaced.version
     return review

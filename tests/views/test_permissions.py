@@ -183,6 +183,47 @@ def test_permission_matrix(client, world, role):
     assert failures == []
 
 
+# The commitment workflow beyond "may post to the URL": the same URL, a commitment in a
+# given status, what is posted → the answer per role. 302: done; 422: the form refuses a
+# move the user is not offered; 403: the user may not act on it at all.
+WORKFLOW = {
+    # Progress reports: the secretariat and the responsible agency's focal point only; a
+    # manager reviews a reported completion but does not report.
+    "report on a reported completion": (
+        "completion_reported",
+        {"note": "Work goes on"},
+        SEE | {"admin": 302, "secretariat": 302, "focal_a": 302, "focal_b": 403, "manager": 403},
+    ),
+    # Nobody completes a commitment in progress: completion is reported, then accepted.
+    "complete from in progress": (
+        "in_progress",
+        {"to_status": "completed", "note": "Done"},
+        SEE | {"admin": 422, "secretariat": 422, "focal_a": 422, "focal_b": 403, "manager": 403},
+    ),
+    # Accepting a reported completion: managers (and admins) only.
+    "accept a reported completion": (
+        "completion_reported",
+        {"to_status": "completed", "note": "Accepted"},
+        SEE | {"admin": 302, "secretariat": 422, "focal_a": 422, "focal_b": 403, "manager": 302},
+    ),
+}
+
+
+@pytest.mark.parametrize("row", list(WORKFLOW))
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_commitment_workflow_matrix(client, world, role, row):
+    from council import services
+
+    status, data, expected = WORKFLOW[row]
+    commitment = world.commitment_a
+    path = {"in_progress": ["in_progress"], "completion_reported": ["completion_reported"]}
+    for step in path[status]:
+        services.commitment_change_status(commitment=commitment, to=step, by=None)
+    client.force_login(world.users[role])
+    response = client.post(reverse("council:commitment-update", args=[commitment.pk]), data)
+    assert response.status_code == expected[role]
+
+
 def test_login_page_is_open_to_anonymous_users(client, db):
     assert client.get(reverse("login")).status_code == 200
     assert client.get(reverse("healthz")).status_code == 200
