@@ -303,38 +303,38 @@ class DemoLoader:
             "next_session": Commitment.DeadlineKind.NEXT_SESSION,
             "ongoing": Commitment.DeadlineKind.ONGOING,
         }
-        commitment = Commitment(
+        commitment = services.commitment_create(
             session=session,
-            clause=item["clause"],
-            title=item["title"],
-            text=item["text"],
-            sector=self.sectors[item["sector"]],
-            agenda_item=self.agenda.get(item.get("agenda", "")),
-            deadline_kind=kinds.get(deadline, Commitment.DeadlineKind.DATE),
-            deadline=None if deadline in kinds else self.date(deadline),
-            is_illustrative=True,
-            illustrative_note=" ".join(
-                [
-                    "Clause, wording, agencies, deadline and progress are illustrative.",
-                    item.get("illustrative_note", ""),
-                ]
-            ).strip(),
+            fields={
+                "clause": item["clause"],
+                "title": item["title"],
+                "text": item["text"],
+                "sector": self.sectors[item["sector"]],
+                "agenda_item": self.agenda.get(item.get("agenda", "")),
+                "deadline_kind": kinds.get(deadline, Commitment.DeadlineKind.DATE),
+                "deadline": None if deadline in kinds else self.date(deadline),
+                "is_illustrative": True,
+                "illustrative_note": " ".join(
+                    [
+                        "Clause, wording, agencies, deadline and progress are illustrative.",
+                        item.get("illustrative_note", ""),
+                    ]
+                ).strip(),
+            },
+            responsibilities=[
+                (self.agencies[agency_key], role) for agency_key, role in item["responsible"]
+            ],
+            by=None,
         )
-        commitment._history_date = timezone.make_aware(
+        self.commitments[item["key"]] = commitment
+        # Recorded on the evening of its session, agencies included: the commitment's
+        # history reads the agencies' rows as belonging to the record before them.
+        adopted = timezone.make_aware(
             datetime.datetime.combine(session.start_date, datetime.time(18, 0))
         )
-        commitment.full_clean()
-        commitment.save()
-        self.commitments[item["key"]] = commitment
-        for agency_key, role in item["responsible"]:
-            responsibility = Responsibility(
-                commitment=commitment, agency=self.agencies[agency_key], role=role
-            )
-            # Dated with the commitment's adoption: the commitment's history reads the
-            # agencies' changes as belonging to the commitment record before them.
-            responsibility._history_date = commitment._history_date
-            responsibility.save()
-        del commitment._history_date  # later saves are dated when they happen
+        agencies_history = Responsibility.history.filter(commitment_id=commitment.pk)
+        commitment.history.update(history_date=adopted)  # not a record: the demo's clock
+        agencies_history.update(history_date=adopted)  # not a record: the demo's clock
         for report in item["history"]:
             by = self.users[report.get("by", "secretariat")]
             agency = self.agencies.get(report.get("agency", ""))
@@ -354,7 +354,8 @@ class DemoLoader:
                     attachments=attachments,
                 )
                 # Backdate the record to when the report was made, not when the demo loaded.
-                commitment.history.filter(pk=commitment.history.latest().pk).update(
+                latest = commitment.history.filter(pk=commitment.history.latest().pk)
+                latest.update(  # not a record: the demo's clock
                     history_date=self.moment(report["at"])
                 )
             else:
@@ -365,7 +366,8 @@ class DemoLoader:
                     agency=agency,
                     attachments=attachments,
                 )
-            StatusUpdate.objects.filter(pk=update.pk).update(created_at=self.moment(report["at"]))
+            made = StatusUpdate.objects.filter(pk=update.pk)
+            made.update(created_at=self.moment(report["at"]))  # not a record: the demo's clock
 
     def load_review(self, session: Session, item: dict[str, Any]) -> None:
         started = timezone.now()
@@ -383,13 +385,16 @@ class DemoLoader:
         when = timezone.make_aware(
             datetime.datetime.combine(session.start_date, datetime.time(17, 0))
         )
-        type(review).objects.filter(pk=review.pk).update(decided_at=when)
-        StatusUpdate.objects.filter(session=session, created_at__gte=started).update(
+        decided = type(review).objects.filter(pk=review.pk)
+        decided.update(decided_at=when)  # not a record: the demo's clock
+        applied = StatusUpdate.objects.filter(session=session, created_at__gte=started)
+        applied.update(  # not a record: the demo's clock
             created_at=when
         )
         for changed in (commitment, review.replacement):
             if changed is not None:
-                changed.history.filter(history_date__gte=started).update(history_date=when)
+                changes = changed.history.filter(history_date__gte=started)
+                changes.update(history_date=when)  # not a record: the demo's clock
 
     def load_protocol(self, session: Session, item: dict[str, Any]) -> None:
         protocol = services.protocol_save(
