@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from . import calendars, charts, exports, forms, reports, review, services
 from .filters import CommitmentFilter
@@ -485,7 +486,19 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The agenda item is saved."))
         return redirect(reverse("council:session-detail", args=[session.pk]) + "#agenda")
     template = _partial(request, "council/agenda_item_form.html", "agenda-item-form")
-    return render(request, template, {"form": form, "session": session, "item": item})
+    refused = request.method == "POST"
+    response = render(
+        request,
+        template,
+        {"form": form, "session": session, "item": item},
+        status=422 if refused else 200,
+    )
+    if refused and request.htmx:
+        # The form targets the whole agenda (a save re-renders it); refused, it goes back
+        # into the item's row where it was opened, with what was typed.
+        retarget(response, f"#agenda-item-{item.pk}")
+        reswap(response, "innerHTML")
+    return response
 
 
 @require_POST
