@@ -230,6 +230,10 @@ class UserAdmin(NoDeleteMixin, DjangoUserAdmin):
         (_("Council Tracker"), {"fields": ("agency", "language")}),
     )
 
+    def save_model(self, request, obj, form, change):
+        # The forms have set the fields (and hashed a new password); the service saves.
+        services.user_save_by_admin(user=obj, by=request.user)
+
 
 @admin.register(Party)
 class PartyAdmin(ServiceAdmin, TranslationAdmin):
@@ -1060,6 +1064,9 @@ class ReminderRuleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # one rule per kind; switch it off instead
 
+    def save_model(self, request, obj, form, change):
+        services.reminder_rule_save(rule=obj, by=request.user)
+
 
 @admin.register(Reminder)
 class ReminderAdmin(DateHierarchyGuard, NoDeleteMixin, admin.ModelAdmin):
@@ -1092,12 +1099,13 @@ class ReminderAdmin(DateHierarchyGuard, NoDeleteMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Send failed reminders again"))
     def retry(self, request, queryset):
-        # Goes through the model's save so the next scan picks them up as pending.
+        # Back to pending: the next scan sends them.
         count = 0
         for reminder in queryset.filter(status=Reminder.Status.FAILED):
-            reminder.status = Reminder.Status.PENDING
-            reminder.attempts = 0
-            reminder.save(update_fields=["status", "attempts"])
+            try:
+                services.reminder_retry(reminder=reminder, by=request.user)
+            except ValidationError:
+                continue  # sent or retried by someone else meanwhile
             count += 1
         self.message_user(
             request, _("%(n)d reminders will be sent by the next scan.") % {"n": count}
@@ -1110,3 +1118,17 @@ class ReminderMuteAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_select_related = ("user", "council")
     autocomplete_fields = ("council",)
     raw_id_fields = ("user",)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a mute is added or removed, not moved to another person or council
+
+    def save_model(self, request, obj, form, change):
+        mute = services.reminder_mute(user=obj.user, council=obj.council, by=request.user)
+        obj.pk, obj.created_at = mute.pk, mute.created_at  # admin logs and links to it
+
+    def delete_model(self, request, obj):
+        services.reminder_unmute(user=obj.user, council=obj.council, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for mute in queryset.select_related("user", "council"):
+            self.delete_model(request, mute)
