@@ -142,6 +142,21 @@
 
   document.addEventListener("htmx:beforeRequest", clearRequestErrors);
 
+  // A signed-out person's request is redirected to the sign-in page, which arrives as a
+  // 200: never swap that page into a form's place, say why nothing was saved instead.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var region = document.getElementById("messages");
+    var xhr = event.detail && event.detail.xhr;
+    if (!region || !xhr || !xhr.responseURL || !region.dataset.loginPath) {
+      return;
+    }
+    var landed = new URL(xhr.responseURL, window.location.href).pathname;
+    if (landed === region.dataset.loginPath && window.location.pathname !== landed) {
+      event.detail.shouldSwap = false;
+      showRequestError("errorSignedOut", "");
+    }
+  });
+
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail && event.detail.xhr;
     var status = xhr ? xhr.status : 0;

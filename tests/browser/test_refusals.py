@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
@@ -199,6 +200,22 @@ def test_other_failures_show_an_alert(live_server, sign_in, scene, failure, mess
     # A second failure replaces the alert rather than piling them up.
     page.get_by_role("button", name="Save report").click()
     expect(alert).to_have_count(1)
+
+
+def test_signed_out_answer_is_not_swapped_into_the_form(live_server, sign_in, scene):
+    page = sign_in("secretary", PASSWORD)
+    commitment = scene["commitment"]
+    page.goto(live_server.url + reverse("council:commitment-detail", args=[commitment.pk]))
+    # The session ends while the page is open (the CSRF cookie stays, as it does).
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    page.get_by_label("What has been done").fill("Typed before the session ended.")
+    page.get_by_role("button", name="Save report").click()
+    alert = page.locator("#messages [role=alert]")
+    expect(alert).to_contain_text("You are signed out")
+    expect(alert).to_be_focused()
+    expect(page.get_by_label("What has been done")).to_have_value("Typed before the session ended.")
+    expect(page.get_by_role("button", name="Log in")).to_have_count(0)
+    assert not StatusUpdate.objects.filter(commitment=commitment).exists()
 
 
 def test_refusal_on_a_phone(live_server, browser, scene):
