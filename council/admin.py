@@ -1125,10 +1125,3 @@ class ReminderMuteAdmin(NoDeleteMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         mute = services.reminder_mute(user=obj.user, council=obj.council, by=request.user)
         obj.pk, obj.created_at = mute.pk, mute.created_at  # admin logs and links to it
-
-    def delete_model(self, request, obj):
-        services.reminder_unmute(user=obj.user, council=obj.council, by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for mute in queryset.select_related("user", "council"):
-            self.delete_model(request, mute)
