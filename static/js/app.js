@@ -104,7 +104,11 @@
     } else if (type.indexOf("text/html") === 0) {
       var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
       var reason = page.querySelector("[data-error-detail]");
-      text = reason ? reason.textContent : "";
+      if (reason) {
+        text = reason.textContent;
+      } else if (page.body && !page.body.children.length) {
+        text = page.body.textContent; // a bare sentence, as a refused move answers
+      }
     }
     text = text.replace(/\s+/g, " ").trim();
     return text.length > 300 ? text.slice(0, 300) + "…" : text;
