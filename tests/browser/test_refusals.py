@@ -202,6 +202,26 @@ def test_other_failures_show_an_alert(live_server, sign_in, scene, failure, mess
     expect(alert).to_have_count(1)
 
 
+def test_refused_agenda_move_says_why(live_server, sign_in, scene):
+    session = scene["session"]
+    AgendaItem.objects.create(session=session, order=2, title="Energy")
+    page = sign_in("secretary", PASSWORD)
+    page.goto(live_server.url + reverse("council:session-detail", args=[session.pk]))
+    # The server's answer to a move it cannot make: one sentence, status 400.
+    page.route(
+        "**/move/",
+        lambda route: route.fulfill(
+            status=400, body="Say whether to move the item up or down.", content_type="text/html"
+        ),
+    )
+    page.get_by_role("button", name="Move “Energy” up").click()
+    alert = page.locator("#messages [role=alert]")
+    expect(alert).to_contain_text("The request was not accepted")
+    expect(alert).to_contain_text("Say whether to move the item up or down.")
+    expect(alert).to_be_focused()
+    expect(page.locator("#agenda li").first).to_contain_text("Trade")
+
+
 def test_signed_out_answer_is_not_swapped_into_the_form(live_server, sign_in, scene):
     page = sign_in("secretary", PASSWORD)
     commitment = scene["commitment"]
