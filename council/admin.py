@@ -597,7 +597,9 @@ class CommitmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(DateHierarchyGuard, ServiceRefusalAdminMixin, NoDeleteMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(
+    DateHierarchyGuard, ServiceRefusalAdminMixin, NoDeleteMixin, SimpleHistoryAdmin
+):
     form = CommitmentAdminForm
     # The status service's refusals belong to the status fields; a conflict on top.
     refusal_fields = {"note": "status_note", "__all__": None}
