@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -153,6 +155,64 @@ class WithdrawableAdmin(ServiceAdmin):
             self.withdraw(request, obj, reason)
 
 
+class DateHierarchyGuard:
+    """A changelist with a ``date_hierarchy`` answers any ``?<field>__year/month/day=``.
+
+    Django turns them into a date range itself and only some bad values come back as an
+    "incorrect lookup": a year past 9999 overflows, the end of year 9999 does too, and a
+    datetime field in year 1 overflows once moved to UTC, each a server error. Bad values
+    are dropped here with a message saying so, and the list is shown without them.
+    """
+
+    def changelist_view(self, request, extra_context=None):
+        bad = date_hierarchy_errors(self.date_hierarchy, request.GET) if self.date_hierarchy else {}
+        if bad:
+            query = request.GET.copy()
+            for key in bad:
+                query.pop(key, None)
+            for key, value in bad.items():
+                messages.error(
+                    request,
+                    _(
+                        "“%(value)s” is not a date this list can be filtered by (%(name)s); "
+                        "that filter is cleared."
+                    )
+                    % {"value": value[:20], "name": key},
+                )
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
+        return super().changelist_view(request, extra_context)
+
+
+# The years a date hierarchy may ask for: a year's range must end within what Python's
+# dates hold, also after a move to UTC.
+DATE_HIERARCHY_YEARS = range(datetime.MINYEAR + 1, datetime.MAXYEAR)
+
+
+def date_hierarchy_errors(field: str, params) -> dict[str, str]:
+    """The date hierarchy parameters of ``params`` that are not a usable date, each with
+    the value refused: digits only, a year in ``DATE_HIERARCHY_YEARS``, a month 1–12, a
+    day that exists in that month."""
+    parts = {"year": (DATE_HIERARCHY_YEARS), "month": range(1, 13), "day": range(1, 32)}
+    numbers: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for part, allowed in parts.items():
+        key = f"{field}__{part}"
+        for value in params.getlist(key):
+            if (
+                not (value.isascii() and value.isdigit() and len(value) <= 4)
+                or int(value) not in allowed
+            ):
+                errors[key] = value
+                break
+            numbers[part] = int(value)
+    if not errors and {"year", "month", "day"} <= numbers.keys():
+        try:
+            datetime.date(numbers["year"], numbers["month"], numbers["day"])
+        except ValueError:
+            errors[f"{field}__day"] = params[f"{field}__day"]
+    return errors
+
+
 SOURCED_FIELDSET = (
     _("Source"),
     {"fields": ("source", "is_illustrative", "illustrative_note"), "classes": ("collapse",)},
@@ -169,6 +229,10 @@ class UserAdmin(NoDeleteMixin, DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("Council Tracker"), {"fields": ("agency", "language")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        # The forms have set the fields (and hashed a new password); the service saves.
+        services.user_save_by_admin(user=obj, by=request.user)
 
 
 @admin.register(Party)
@@ -314,7 +378,7 @@ class SessionCommitmentInline(NoDeleteInline, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ServiceAdmin, SimpleHistoryAdmin):
+class SessionAdmin(DateHierarchyGuard, ServiceAdmin, SimpleHistoryAdmin):
     list_display = (
         "__str__",
         "council",
@@ -533,7 +597,9 @@ class CommitmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ServiceRefusalAdminMixin, NoDeleteMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(
+    DateHierarchyGuard, ServiceRefusalAdminMixin, NoDeleteMixin, SimpleHistoryAdmin
+):
     form = CommitmentAdminForm
     # The status service's refusals belong to the status fields; a conflict on top.
     refusal_fields = {"note": "status_note", "__all__": None}
@@ -698,7 +764,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(NoDeleteMixin, admin.ModelAdmin):
+class StatusUpdateAdmin(DateHierarchyGuard, NoDeleteMixin, admin.ModelAdmin):
     """View only: updates are history, written by the status service; one is withdrawn
     on the commitment's page, never edited or deleted."""
 
@@ -818,7 +884,7 @@ class ProtocolFileInline(NoDeleteInline, admin.TabularInline):
 
 
 @admin.register(Protocol)
-class ProtocolAdmin(ServiceAdmin, SimpleHistoryAdmin):
+class ProtocolAdmin(DateHierarchyGuard, ServiceAdmin, SimpleHistoryAdmin):
     list_display = (
         "title",
         "session",
@@ -968,7 +1034,7 @@ class IndicatorAdmin(ServiceAdmin, TranslationAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(ServiceAdmin, SimpleHistoryAdmin):
+class ObservationAdmin(DateHierarchyGuard, ServiceAdmin, SimpleHistoryAdmin):
     list_display = ("indicator", "period_start", "period_end", "qualifier", "value", "change_pct")
     list_filter = ("indicator__council", "indicator")
     list_select_related = ("indicator",)
@@ -1000,9 +1066,12 @@ class ReminderRuleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # one rule per kind; switch it off instead
 
+    def save_model(self, request, obj, form, change):
+        services.reminder_rule_save(rule=obj, by=request.user)
+
 
 @admin.register(Reminder)
-class ReminderAdmin(NoDeleteMixin, admin.ModelAdmin):
+class ReminderAdmin(DateHierarchyGuard, NoDeleteMixin, admin.ModelAdmin):
     """The reminder log: what was due, to whom, and whether it went out."""
 
     list_display = (
@@ -1032,12 +1101,13 @@ class ReminderAdmin(NoDeleteMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Send failed reminders again"))
     def retry(self, request, queryset):
-        # Goes through the model's save so the next scan picks them up as pending.
+        # Back to pending: the next scan sends them.
         count = 0
         for reminder in queryset.filter(status=Reminder.Status.FAILED):
-            reminder.status = Reminder.Status.PENDING
-            reminder.attempts = 0
-            reminder.save(update_fields=["status", "attempts"])
+            try:
+                services.reminder_retry(reminder=reminder, by=request.user)
+            except ValidationError:
+                continue  # sent or retried by someone else meanwhile
             count += 1
         self.message_user(
             request, _("%(n)d reminders will be sent by the next scan.") % {"n": count}
@@ -1050,3 +1120,10 @@ class ReminderMuteAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_select_related = ("user", "council")
     autocomplete_fields = ("council",)
     raw_id_fields = ("user",)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a mute is added or removed, not moved to another person or council
+
+    def save_model(self, request, obj, form, change):
+        mute = services.reminder_mute(user=obj.user, council=obj.council, by=request.user)
+        obj.pk, obj.created_at = mute.pk, mute.created_at  # admin logs and links to it

@@ -16,7 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
+from . import services
+from .services.accounts import LANGUAGE_CODES
 
 
 def set_language_cookie(response: HttpResponse, language: str) -> None:
@@ -33,16 +34,24 @@ def set_language_cookie(response: HttpResponse, language: str) -> None:
     )
 
 
+def remember_language(request: HttpRequest, response: HttpResponse, language: str) -> None:
+    """The one rule for keeping a language: in the profile of a signed-in person (so any
+    browser they sign in on gets it) and in the cookie ``LocaleMiddleware`` reads (so this
+    browser does, signed in or not). Unknown codes are ignored."""
+    if language not in LANGUAGE_CODES:
+        return
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        services.user_set_language(user=user, language=language, by=user)
+    set_language_cookie(response, language)
+
+
 @login_not_required  # the sign-in page has the switcher too
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's ``set_language``; a signed-in user's choice is also saved to the profile."""
+    """Django's ``set_language`` (its safe ``next`` redirect); the choice is remembered."""
     response = django_set_language(request)
-    language = request.POST.get("language", "")
-    user = request.user
-    if language in LANGUAGE_CODES and user.is_authenticated and user.language != language:
-        user.language = language
-        user.save(update_fields=["language"])
+    remember_language(request, response, request.POST.get("language", ""))
     return response
 
 
@@ -55,7 +64,7 @@ def remember_profile_language(sender, request, user, **kwargs) -> None:
 
 
 class ProfileLanguageMiddleware:
-    """Sets the language cookie on the response to a sign-in, from the user's profile."""
+    """Remembers the profile's language on the response to a sign-in."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -64,5 +73,5 @@ class ProfileLanguageMiddleware:
         response = self.get_response(request)
         language = getattr(request, "profile_language", None)
         if language:
-            set_language_cookie(response, language)
+            remember_language(request, response, language)
         return response

@@ -82,7 +82,8 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="ru", blank=True
     )
-    # The secret in the user's calendar feed URLs; resetting it cuts off old subscriptions.
+    # The secret in the user's calendar feed URLs; resetting it cuts off old subscriptions
+    # (services.user_reset_calendar_token).
     calendar_token = models.CharField(
         _("calendar token"), max_length=64, unique=True, null=True, blank=True, editable=False
     )
@@ -94,13 +95,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
-
-    def reset_calendar_token(self) -> str:
-        import secrets
-
-        self.calendar_token = secrets.token_urlsafe(32)
-        self.save(update_fields=["calendar_token"])
-        return self.calendar_token
 
 
 class Party(models.Model):

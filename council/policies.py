@@ -212,6 +212,24 @@ class Policy:
     def can_decide_review(self, session: Session) -> bool:
         return self.review_decision_refusal(session) is None
 
+    # Accounts and reminders -----------------------------------------------------------
+
+    def can_edit_account(self, account: User) -> bool:
+        """A person's own profile, language, calendar link, notifications and mutes."""
+        return self.user.is_authenticated and (self.user.pk == account.pk or self.is_admin)
+
+    def can_manage_accounts(self) -> bool:
+        """Other people's accounts, in admin."""
+        return self.is_admin or (
+            self.user.is_authenticated and self.user.has_perm("council.change_user")
+        )
+
+    def can_manage_reminders(self, model_name: str = "reminder") -> bool:
+        """The reminder log (``reminder``) or the rules (``reminderrule``), in admin."""
+        return self.is_admin or (
+            self.user.is_authenticated and self.user.has_perm(f"council.change_{model_name}")
+        )
+
 
 def policy_for(request_or_user) -> Policy:
     """The request's policy, built once per request."""

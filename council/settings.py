@@ -175,9 +175,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Login throttling: 5 failures for one user name from one address lock it for 15 minutes.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Two limits (council.login_throttle): failures of one user name at one address, and
+# failures from one address across all user names (an office shares an address).
+AXES_HANDLER = "council.login_throttle.LoginThrottle"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # in this order
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

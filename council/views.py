@@ -6,6 +6,7 @@ whole page, so every htmx endpoint also works without JavaScript.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from urllib.parse import urlencode
 
@@ -31,10 +32,12 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from . import calendars, charts, exports, forms, reports, review, services
 from .filters import CommitmentFilter
 from .history import commitment_history_rows, merged_history_rows
+from .i18n_views import remember_language
 from .models import (
     DEADLINE_KEY,
     Agency,
@@ -150,21 +153,32 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    form = forms.ProfileForm(request.POST or None, instance=request.user)
+    # The form checks the input against a copy: request.user changes only through the service.
+    form = forms.ProfileForm(request.POST or None, instance=copy.copy(request.user))
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        messages.success(request, _("Your profile is saved."))
-        response = redirect("council:profile")
-        if user.language:
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
-        return response
+        try:
+            user = services.user_save_profile(
+                user=request.user,
+                by=request.user,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                email=form.cleaned_data["email"],
+                language=form.cleaned_data["language"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            response = redirect("council:profile")
+            remember_language(request, response, user.language)
+            return response
     context = {
         "form": form,
         "feed_councils": policy_for(request).councils().order_by("name"),
         # request.user comes without its agency: one query here, not two lazy ones.
         "agency": Agency.objects.select_related("party").filter(pk=request.user.agency_id).first(),
     }
-    return render(request, "council/profile.html", context)
+    return render(request, "council/profile.html", context, status=422 if form.errors else 200)
 
 
 # Dashboard ---------------------------------------------------------------------------
@@ -485,7 +499,19 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The agenda item is saved."))
         return redirect(reverse("council:session-detail", args=[session.pk]) + "#agenda")
     template = _partial(request, "council/agenda_item_form.html", "agenda-item-form")
-    return render(request, template, {"form": form, "session": session, "item": item})
+    refused = request.method == "POST"
+    response = render(
+        request,
+        template,
+        {"form": form, "session": session, "item": item},
+        status=422 if refused else 200,
+    )
+    if refused and request.htmx:
+        # The form targets the whole agenda (a save re-renders it); refused, it goes back
+        # into the item's row where it was opened, with what was typed.
+        retarget(response, f"#agenda-item-{item.pk}")
+        reswap(response, "innerHTML")
+    return response
 
 
 @require_POST
@@ -1045,9 +1071,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def notifications_mark_read(request: HttpRequest) -> HttpResponse:
-    Reminder.objects.filter(recipient=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    services.notifications_mark_read(user=request.user, by=request.user)
     messages.success(request, _("All notifications are marked as read."))
     return redirect("council:notification-list")
 
@@ -1057,10 +1081,10 @@ def reminder_mute(request: HttpRequest, council_pk: int) -> HttpResponse:
     council = get_object_or_404(policy_for(request).councils(), pk=council_pk)
     mute = request.POST.get("mute") == "1"
     if mute:
-        ReminderMute.objects.get_or_create(user=request.user, council=council)
+        services.reminder_mute(user=request.user, council=council, by=request.user)
         messages.success(request, _("You will receive no reminders about %(c)s.") % {"c": council})
     else:
-        ReminderMute.objects.filter(user=request.user, council=council).delete()
+        services.reminder_unmute(user=request.user, council=council, by=request.user)
         messages.success(request, _("Reminders about %(c)s are on again.") % {"c": council})
     return redirect("council:notification-list")
 
@@ -1289,7 +1313,7 @@ def calendar_deadlines(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def calendar_reset(request: HttpRequest) -> HttpResponse:
-    request.user.reset_calendar_token()
+    services.user_reset_calendar_token(user=request.user, by=request.user)
     messages.success(request, _("New calendar links are ready; the old ones no longer work."))
     return redirect(reverse("council:profile") + "#calendar")
 

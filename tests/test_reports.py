@@ -332,7 +332,7 @@ def test_review_export_is_a_word_document(exported, data):
 
 def test_calendar_feeds_parse_and_reset(client, data):
     user = UserFactory(is_superuser=True)
-    token = user.reset_calendar_token()
+    token = services.user_reset_calendar_token(user=user, by=None)
     response = client.get(reverse("council:calendar-deadlines", args=[token]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
@@ -358,7 +358,7 @@ def test_calendar_feeds_parse_and_reset(client, data):
 
 def test_calendar_only_shows_councils_the_user_may_see(client, data):
     outsider = UserFactory()
-    token = outsider.reset_calendar_token()
+    token = services.user_reset_calendar_token(user=outsider, by=None)
     assert (
         client.get(
             reverse("council:calendar-sessions", args=[token, data["council"].pk])

@@ -4,6 +4,15 @@ One module per aggregate; each function is named ``<entity>_<action>`` and takes
 arguments only. Import from the package (``from council import services``).
 """
 
+from .accounts import (
+    notifications_mark_read,
+    reminder_mute,
+    reminder_unmute,
+    user_reset_calendar_token,
+    user_save_by_admin,
+    user_save_profile,
+    user_set_language,
+)
 from .commitments import (
     InvalidTransition,
     check_responsibilities,
@@ -25,6 +34,7 @@ from .protocols import (
     signatory_withdraw,
 )
 from .reference import agency_save, party_save, person_save, sector_save
+from .reminders import reminder_retry, reminder_rule_save
 from .reviews import review_record_decision
 from .sessions import (
     agenda_item_create,
@@ -77,4 +87,13 @@ __all__ = [
     "signatory_edit",
     "signatory_withdraw",
     "target_save",
+    "notifications_mark_read",
+    "reminder_mute",
+    "reminder_unmute",
+    "reminder_retry",
+    "reminder_rule_save",
+    "user_reset_calendar_token",
+    "user_save_by_admin",
+    "user_save_profile",
+    "user_set_language",
 ]

@@ -1,28 +1,181 @@
-// After an htmx swap, move keyboard and screen-reader focus to the new content:
-// the first element marked data-autofocus, else the swapped region itself.
-document.addEventListener("htmx:afterSwap", function (event) {
-  var target = event.detail && event.detail.target;
-  if (!target) {
-    return; // a history restore (Back): the browser keeps its own focus
+// After an htmx swap, move keyboard and screen-reader focus to what the person must read
+// next. A refused form (422, or 409 for an edit conflict) comes back with its errors: focus
+// goes to the first field marked aria-invalid, else to the error summary. Otherwise to the
+// first element marked data-autofocus, else the swapped region itself.
+(function () {
+  "use strict";
+
+  var swapped = [];
+  var swapDetail = null;
+
+  function isVisible(element) {
+    return element.getClientRects().length > 0;
   }
-  // With hx-swap="outerHTML" the target is the element just replaced: find the new one.
-  if (!target.isConnected && target.id) {
-    target = document.getElementById(target.id);
+
+  function firstVisible(elements, selector) {
+    for (var i = 0; i < elements.length; i++) {
+      var element = elements[i];
+      var candidates = element.matches(selector) ? [element] : [];
+      candidates = candidates.concat(Array.prototype.slice.call(element.querySelectorAll(selector)));
+      for (var j = 0; j < candidates.length; j++) {
+        if (isVisible(candidates[j])) {
+          return candidates[j];
+        }
+      }
+    }
+    return null;
   }
-  if (!target || !target.isConnected) {
-    return;
+
+  function moveFocus(element) {
+    // Fields and buttons take focus as they are; a region or a message needs tabindex -1
+    // (never on a field: that would take it out of the tab order).
+    if (element.tabIndex < 0 && !element.hasAttribute("tabindex")) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus({ preventScroll: false });
   }
-  // Changing a filter re-renders the results; focus stays in the filter form.
-  var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
-  if (trigger && trigger.closest && trigger.closest("form[role=search]")) {
-    return;
+
+  function focusSwapped() {
+    var elements = swapped.filter(function (element) {
+      return element.isConnected;
+    });
+    var status = swapDetail && swapDetail.xhr ? swapDetail.xhr.status : 200;
+    swapped = [];
+    swapDetail = null;
+    if (!elements.length) {
+      return;
+    }
+    var selectors = ["[data-autofocus]"];
+    if (status === 409 || status === 422) {
+      selectors = ['[aria-invalid="true"]', "[data-error-summary]", '[role="alert"]'].concat(
+        selectors
+      );
+    }
+    for (var i = 0; i < selectors.length; i++) {
+      var found = firstVisible(elements, selectors[i]);
+      if (found) {
+        moveFocus(found);
+        return;
+      }
+    }
+    moveFocus(elements[elements.length - 1]);
   }
-  var focus = target.querySelector("[data-autofocus]") || target;
-  if (!focus.hasAttribute("tabindex")) {
-    focus.setAttribute("tabindex", "-1");
+
+  // htmx fires afterSwap once per swapped element (an out-of-band piece, then the main
+  // one): collect them and choose once, when the swap is done.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var detail = event.detail || {};
+    if (!detail.target) {
+      return; // a history restore (Back): the browser keeps its own focus
+    }
+    // Changing a filter re-renders the results; focus stays in the filter form.
+    var trigger = detail.requestConfig && detail.requestConfig.elt;
+    if (trigger && trigger.closest && trigger.closest("form[role=search]")) {
+      return;
+    }
+    swapped.push(event.target);
+    if (!swapDetail) {
+      swapDetail = detail;
+      window.setTimeout(focusSwapped, 0);
+    }
+  });
+
+  // A failure that brings no form back (403, 404, 500, no network) must not leave the
+  // screen unchanged: say so in an alert at the top of the page and move focus to it.
+  // What was typed stays in the form, untouched.
+  var MESSAGE_FOR_STATUS = { 400: "errorBadRequest", 403: "errorForbidden", 404: "errorNotFound" };
+
+  function clearRequestErrors() {
+    var shown = document.querySelectorAll("[data-request-error]");
+    for (var i = 0; i < shown.length; i++) {
+      shown[i].remove();
+    }
   }
-  focus.focus({ preventScroll: false });
-});
+
+  // The server's own reason, as plain text: a 403 page's message, a short text answer.
+  function serverReason(xhr) {
+    if (!xhr || !xhr.responseText) {
+      return "";
+    }
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    var text = "";
+    if (type.indexOf("text/plain") === 0) {
+      text = xhr.responseText;
+    } else if (type.indexOf("text/html") === 0) {
+      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var reason = page.querySelector("[data-error-detail]");
+      if (reason) {
+        text = reason.textContent;
+      } else if (page.body && !page.body.children.length) {
+        text = page.body.textContent; // a bare sentence, as a refused move answers
+      }
+    }
+    text = text.replace(/\s+/g, " ").trim();
+    return text.length > 300 ? text.slice(0, 300) + "…" : text;
+  }
+
+  function showRequestError(key, reason) {
+    var region = document.getElementById("messages");
+    if (!region) {
+      return;
+    }
+    clearRequestErrors();
+    var alert = document.createElement("div");
+    alert.className = "alert alert-danger alert-dismissible";
+    alert.setAttribute("role", "alert");
+    alert.setAttribute("data-request-error", "");
+    var message = document.createElement("p");
+    message.className = "mb-0";
+    message.textContent = region.dataset[key];
+    alert.appendChild(message);
+    if (reason && reason !== message.textContent) {
+      var detail = document.createElement("p");
+      detail.className = "mb-0 mt-1";
+      detail.textContent = reason;
+      alert.appendChild(detail);
+    }
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close";
+    close.setAttribute("data-bs-dismiss", "alert");
+    close.setAttribute("aria-label", region.dataset.errorClose);
+    alert.appendChild(close);
+    region.appendChild(alert);
+    moveFocus(alert);
+  }
+
+  document.addEventListener("htmx:beforeRequest", clearRequestErrors);
+
+  // A signed-out person's request is redirected to the sign-in page, which arrives as a
+  // 200: never swap that page into a form's place, say why nothing was saved instead.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var region = document.getElementById("messages");
+    var xhr = event.detail && event.detail.xhr;
+    if (!region || !xhr || !xhr.responseURL || !region.dataset.loginPath) {
+      return;
+    }
+    var landed = new URL(xhr.responseURL, window.location.href).pathname;
+    if (landed === region.dataset.loginPath && window.location.pathname !== landed) {
+      event.detail.shouldSwap = false;
+      showRequestError("errorSignedOut", "");
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    var status = xhr ? xhr.status : 0;
+    var key = MESSAGE_FOR_STATUS[status] || (status >= 500 ? "errorServer" : "errorBadRequest");
+    showRequestError(key, serverReason(xhr));
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    showRequestError("errorNetwork", "");
+  });
+
+  document.addEventListener("htmx:timeout", function () {
+    showRequestError("errorNetwork", "");
+  });
+})();
 
 // Forms whose submit buttons ask for confirmation (data-confirm="…").
 document.addEventListener("submit", function (event) {

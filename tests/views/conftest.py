@@ -103,7 +103,7 @@ def world(db):
         "admin": make_user("admin", superuser=True),
     }
     council.secretariat_staff.add(users["secretariat"])
-    users["secretariat"].reset_calendar_token()
+    services.user_reset_calendar_token(user=users["secretariat"], by=None)
     other_council.secretariat_staff.add(users["secretariat_other"])
     return World(
         council=council,
