@@ -44,6 +44,7 @@ from .models import (
     Target,
     User,
 )
+from .policies import policy_for
 
 admin.site.site_header = _("Council Tracker administration")
 admin.site.site_title = _("Council Tracker")
@@ -1094,12 +1095,18 @@ class ReminderAdmin(DateHierarchyGuard, NoDeleteMixin, admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a log: its rows change only by delivery or the retry action
+
+    def has_retry_permission(self, request) -> bool:
+        return policy_for(request).can_manage_reminders()
+
     # Not the "about" of an approximate figure (ObservationQualifier): what it concerns.
     @admin.display(description=pgettext_lazy("reminder: what it concerns", "about"))
     def target(self, obj: Reminder) -> str:
         return str(obj.commitment or obj.session or _("digest"))
 
-    @admin.action(description=_("Send failed reminders again"))
+    @admin.action(description=_("Send failed reminders again"), permissions=["retry"])
     def retry(self, request, queryset):
         # Back to pending: the next scan sends them.
         count = 0

@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 
-from . import reminders, roles, services
+from . import roles, services
 from .models import (
     Agency,
     AgendaItem,
@@ -205,21 +204,19 @@ class DemoLoader:
 
     def load_users(self) -> None:
         for item in self.data["users"]:
-            user = User(
+            user = services.user_create(
                 username=item["username"],
+                password=item["password"],
+                by=None,
+                groups=(ROLE_GROUPS[item["role"]],) if item["role"] in ROLE_GROUPS else (),
+                is_superuser=item["role"] == "admin",
                 first_name=item["first_name"],
                 last_name=item["last_name"],
                 email=item["email"],
                 agency=self.agencies.get(item.get("agency", "")),
                 language="en",
             )
-            user.set_password(item["password"])
-            if item["role"] == "admin":
-                user.is_staff = user.is_superuser = True
-            user.save()
             self.staff_councils[user.username] = item.get("councils", [])
-            if item["role"] in ROLE_GROUPS:
-                user.groups.add(Group.objects.get(name=ROLE_GROUPS[item["role"]]))
             self.users[item["key"]] = user
 
     def load_council(self, item: dict[str, Any]) -> None:
@@ -481,5 +478,5 @@ def load_demo(path: Path = DEMO_FILE, today: datetime.date | None = None) -> Dem
         loader.load()
     # What is due today goes out now (to the console in the demo), so the
     # notification pages and the reminder log have something to show.
-    reminders.scan(loader.today)
+    services.reminders_scan(today=loader.today)
     return loader

@@ -37,5 +37,5 @@ class LoginThrottle(AxesDatabaseHandler):
         """A sign-in clears that user name's failures at the address, not the address's
         count: one account an attacker holds must not wipe the record of the others."""
         attempts = self.filter_user_attempts(request, credentials)[PER_NAME]
-        count, _ = attempts.delete()
+        count, _ = attempts.delete()  # not a record: the throttle's own failure log
         return count

@@ -427,18 +427,6 @@ class Session(Sourced):
             "number": self.number,
         }
 
-    def save(self, *args, **kwargs):
-        moved = (
-            self.pk is not None
-            and Session.objects.filter(pk=self.pk)
-            .exclude(council_id=self.council_id, start_date=self.start_date)
-            .exists()
-        )
-        super().save(*args, **kwargs)
-        if moved:  # rare: each commitment's copy of the council and date follows, with history
-            for commitment in self.commitments.all():
-                commitment.save(update_fields=["council", "adopted_on"])
-
     def get_absolute_url(self) -> str:
         return reverse("council:session-detail", args=[self.pk])
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import EmailMultiAlternatives
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
 from . import roles
 from .models import (
@@ -263,20 +263,6 @@ def due_reminders(today: datetime.date | None = None) -> Iterator[Due]:
             yield Due(Kind.WEEKLY_DIGEST, user_id, occurrence)
 
 
-def record_due(today: datetime.date | None = None) -> int:
-    """Insert the due reminders that are not yet recorded; returns how many were new."""
-    before = Reminder.objects.count()
-    batch: list[Reminder] = []
-    for due in due_reminders(today):
-        batch.append(due.as_reminder())
-        if len(batch) >= 1000:
-            Reminder.objects.bulk_create(batch, ignore_conflicts=True)
-            batch = []
-    if batch:
-        Reminder.objects.bulk_create(batch, ignore_conflicts=True)
-    return Reminder.objects.count() - before
-
-
 def pending_ids(limit: int = 10_000) -> list[int]:
     return list(
         Reminder.objects.filter(status=Reminder.Status.PENDING)
@@ -295,49 +281,6 @@ def still_relevant(reminder: Reminder) -> bool:
     if reminder.session_id:
         return reminder.session.status == Session.Status.PLANNED
     return True
-
-
-def deliver(reminder_id: int) -> str:
-    """Send one recorded reminder unless it was sent already; returns its status."""
-    with transaction.atomic():
-        reminder = (
-            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related(
-                "recipient", "commitment__session__council", "session__council", "council"
-            )
-            .filter(pk=reminder_id, status=Reminder.Status.PENDING)
-            .first()
-        )
-        if reminder is None:
-            return "taken"  # sent, skipped, or another worker holds it right now
-        if not still_relevant(reminder) or not reminder.recipient.email:
-            reminder.status = Reminder.Status.SKIPPED
-            reminder.save(update_fields=["status"])
-            return reminder.status
-        reminder.attempts += 1
-        try:
-            message = build_message(reminder)
-            message.message()  # a header that cannot be written fails here, not in the backend
-        except Exception as error:  # the same message would be built again: no retry
-            return _not_sent(reminder, error, permanent=True)
-        try:
-            message.send(using="default")
-        except Exception as error:  # a mail failure: retried on later scans unless permanent
-            return _not_sent(reminder, error, permanent=is_permanent(error))
-        reminder.status = Reminder.Status.SENT
-        reminder.sent_at = timezone.now()
-        reminder.save(update_fields=["attempts", "status", "sent_at"])
-        return reminder.status
-
-
-def _not_sent(reminder: Reminder, error: Exception, *, permanent: bool) -> str:
-    """Keep the row and why; it fails for good when retrying cannot help or has not."""
-    logger.warning("reminder %s not sent (%s): %s", reminder.pk, type(error).__name__, error)
-    reminder.last_error = f"{type(error).__name__}: {error}"[:500]
-    if permanent or reminder.attempts >= MAX_ATTEMPTS:
-        reminder.status = Reminder.Status.FAILED
-    reminder.save(update_fields=["attempts", "last_error", "status"])
-    return reminder.status
 
 
 def is_permanent(error: Exception) -> bool:
@@ -412,21 +355,3 @@ def message_context(reminder: Reminder) -> dict:
             for council in Council.objects.filter(is_active=True).order_by("name")
         ]
     return context
-
-
-def scan(today: datetime.date | None = None, *, dispatch=None) -> dict[str, int]:
-    """Record what is due, then deliver everything pending (new or left from before).
-
-    ``dispatch`` sends one reminder id on its way: by default it delivers in-process;
-    the Celery task passes one that enqueues a delivery task instead.
-    """
-    created = record_due(today)
-    dispatch = dispatch or deliver
-    dispatched = 0
-    for reminder_id in pending_ids():
-        # A dispatcher answers False when it cannot go on (the broker is down): the rest
-        # stay pending for the next scan instead of each waiting out its own timeout.
-        if dispatch(reminder_id) is False:
-            break
-        dispatched += 1
-    return {"created": created, "dispatched": dispatched}

@@ -63,13 +63,13 @@ def roles_sync() -> dict[str, Group]:
     """Create or update the role groups so each has exactly its permissions."""
     groups = {}
     for name, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
+        group, _ = Group.objects.get_or_create(name=name)  # not a record: configuration
         permissions = Permission.objects.filter(
             content_type__app_label="council", codename__in=codenames
         )
         missing = set(codenames) - set(permissions.values_list("codename", flat=True))
         if missing:
             raise LookupError(f"Unknown permissions for {name}: {sorted(missing)}")
-        group.permissions.set(permissions)
+        group.permissions.set(permissions)  # not a record: configuration
         groups[name] = group
     return groups

@@ -12,19 +12,19 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from . import reminders
+from . import services
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def reminders_scan() -> dict[str, int]:
-    return reminders.scan(dispatch=_enqueue_delivery)
+    return services.reminders_scan(dispatch=_enqueue_delivery)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=3)
 def reminder_deliver(reminder_id: int) -> str:
-    return reminders.deliver(reminder_id)
+    return services.reminder_deliver(reminder_id=reminder_id)
 
 
 def _enqueue_delivery(reminder_id: int) -> bool:

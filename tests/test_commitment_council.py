@@ -2,6 +2,7 @@
 
 import pytest
 
+from council import services
 from council.models import Commitment
 
 from .factories import CommitmentFactory, CouncilFactory, SessionFactory
@@ -26,12 +27,15 @@ def test_moving_a_session_to_another_council_moves_its_commitments_with_history(
     elsewhere = CouncilFactory()
     session.council = elsewhere
     session.start_date = session.start_date.replace(year=2001)
-    session.save()
+    services.session_edit(session=session, by=None, reason="recorded under the wrong council")
     for commitment in commitments:
         commitment.refresh_from_db()
         assert commitment.council_id == elsewhere.pk
         assert commitment.adopted_on == session.start_date
         assert commitment.history.first().council_id == elsewhere.pk
+        assert (
+            commitment.history.first().history_change_reason == "recorded under the wrong council"
+        )
 
 
 def test_full_clean_accepts_a_commitment_before_its_council_is_copied():

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.core import mail
 
-from council import reminders, tasks
+from council import services, tasks
 from council.celery import app
 from council.models import Reminder, StatusUpdate
 
@@ -50,8 +50,8 @@ def test_status_update_is_saved_and_the_reminder_sent_later(client, people, redi
     assert reminder.status == "pending" and not mail.outbox
 
     # Redis is back (here: the scan delivers in-process): sent, once.
-    reminders.scan()
-    reminders.scan()
+    services.reminders_scan()
+    services.reminders_scan()
     reminder.refresh_from_db()
     assert reminder.status == "sent"
     about_it = [

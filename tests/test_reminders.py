@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from council import reminders, roles, services
 from council.models import Reminder, ReminderMute, ReminderRule, Session, User
+from council.services import reminders as reminder_services
 
 from .factories import AgencyFactory, CommitmentFactory, PartyFactory, ResponsibilityFactory
 
@@ -123,7 +124,7 @@ def test_reminder_goes_to_focal_points_of_the_agency_and_above(people):
     due_commitment(people, D(2026, 12, 2))
     # The message counts the days left on the day it is sent: send it on the scan's day.
     with time_machine.travel(datetime.datetime(2026, 11, 25, 9, 0, tzinfo=ALMATY), tick=False):
-        reminders.scan(D(2026, 11, 25))
+        services.reminders_scan(today=D(2026, 11, 25))
     assert ("before_deadline", "focal", D(2026, 11, 25)) in keys()
     assert not Reminder.objects.filter(recipient=people["other_focal"]).exists()
     assert [m.to for m in mail.outbox if "Due in 7 days" in m.subject] == [["focal@example.org"]]
@@ -131,31 +132,33 @@ def test_reminder_goes_to_focal_points_of_the_agency_and_above(people):
 
 def test_a_reminder_sent_late_counts_the_days_left_on_the_day_it_goes(people):
     due_commitment(people, D(2026, 12, 2))
-    reminders.record_due(D(2026, 11, 25))  # recorded on the day; the mail is down until the 30th
+    services.reminders_record_due(
+        today=D(2026, 11, 25)
+    )  # recorded on the day; the mail is down until the 30th
     with time_machine.travel(datetime.datetime(2026, 11, 30, 9, 0, tzinfo=ALMATY), tick=False):
-        reminders.scan(D(2026, 11, 30))
+        services.reminders_scan(today=D(2026, 11, 30))
     subjects = [m.subject for m in mail.outbox if m.to == ["focal@example.org"]]
     assert len(subjects) == 1 and subjects[0].startswith("Due in 2 days:"), subjects
 
 
 def test_scanning_twice_or_after_an_outage_sends_once(people):
     due_commitment(people, D(2026, 12, 24))
-    first = reminders.scan(D(2026, 11, 25))  # 29 days left: the 30-day reminder
-    again = reminders.scan(D(2026, 11, 25))
-    later = reminders.scan(D(2026, 11, 30))  # scans in between missed: nothing new
+    first = services.reminders_scan(today=D(2026, 11, 25))  # 29 days left: the 30-day reminder
+    again = services.reminders_scan(today=D(2026, 11, 25))
+    later = services.reminders_scan(today=D(2026, 11, 30))  # scans in between missed: nothing new
     assert first["created"] >= 1 and again["created"] == 0
     assert later["created"] == 1  # only the manager's new weekly digest (30 Nov is a Monday)
     assert Reminder.objects.filter(recipient=people["focal"]).count() == 1
     assert len([m for m in mail.outbox if m.to == ["focal@example.org"]]) == 1
-    reminders.scan(D(2026, 12, 17))  # 7 days before
+    services.reminders_scan(today=D(2026, 12, 17))  # 7 days before
     assert len([m for m in mail.outbox if m.to == ["focal@example.org"]]) == 2
 
 
 def test_overdue_then_weekly_and_escalation_to_managers(people):
     due_commitment(people, D(2026, 11, 1))
-    reminders.scan(D(2026, 11, 2))
-    reminders.scan(D(2026, 11, 9))
-    reminders.scan(D(2026, 11, 15))
+    services.reminders_scan(today=D(2026, 11, 2))
+    services.reminders_scan(today=D(2026, 11, 9))
+    services.reminders_scan(today=D(2026, 11, 15))
     got = keys()
     assert ("overdue", "focal", D(2026, 11, 2)) in got and (
         "overdue",
@@ -168,22 +171,22 @@ def test_overdue_then_weekly_and_escalation_to_managers(people):
 
 def test_nobody_at_the_agency_means_the_secretariat_is_reminded(people):
     due_commitment(people, D(2026, 11, 26), agency=AgencyFactory(party=PartyFactory(code="KG")))
-    reminders.scan(D(2026, 11, 25))
+    services.reminders_scan(today=D(2026, 11, 25))
     assert [user for kind, user, _ in keys() if kind != "weekly_digest"] == ["secretary"]
 
 
 def test_muted_council_gets_no_reminders(people):
     commitment = due_commitment(people, D(2026, 11, 26))
     ReminderMute.objects.create(user=people["focal"], council=commitment.session.council)
-    reminders.scan(D(2026, 11, 25))
+    services.reminders_scan(today=D(2026, 11, 25))
     assert not Reminder.objects.filter(recipient=people["focal"]).exists()
 
 
 def test_done_before_delivery_is_skipped_not_sent(people):
     commitment = due_commitment(people, D(2026, 11, 26))
-    reminders.record_due(D(2026, 11, 25))
+    services.reminders_record_due(today=D(2026, 11, 25))
     services.commitment_change_status(commitment=commitment, to="completed", by=None)
-    reminders.scan(D(2026, 11, 25))
+    services.reminders_scan(today=D(2026, 11, 25))
     assert Reminder.objects.get(commitment=commitment).status == "skipped"
     assert not [m for m in mail.outbox if m.to == ["focal@example.org"]]
 
@@ -193,7 +196,7 @@ def test_session_preparation_asks_responsible_focal_points(people):
     Session.objects.create(
         council=commitment.session.council, number=99, status="planned", start_date=D(2026, 12, 10)
     )
-    reminders.scan(D(2026, 11, 19))  # 21 days before
+    services.reminders_scan(today=D(2026, 11, 19))  # 21 days before
     prep = Reminder.objects.get(kind="session_preparation")
     assert prep.recipient == people["focal"] and prep.occurrence == D(2026, 11, 19)
     message = next(m for m in mail.outbox if "Status report needed" in m.subject)
@@ -202,7 +205,7 @@ def test_session_preparation_asks_responsible_focal_points(people):
 
 def test_weekly_digest_for_managers(people):
     due_commitment(people, D(2026, 11, 1))
-    reminders.scan(D(2026, 11, 25))
+    services.reminders_scan(today=D(2026, 11, 25))
     digest = Reminder.objects.get(kind="weekly_digest", recipient=people["manager"])
     assert digest.occurrence == D(2026, 11, 23)
     message = next(
@@ -214,7 +217,7 @@ def test_weekly_digest_for_managers(people):
 def test_email_has_text_and_html_and_links_to_the_item(people, settings):
     settings.SITE_URL = "https://council.example.org"
     commitment = due_commitment(people, D(2026, 11, 26))
-    reminders.scan(D(2026, 11, 25))
+    services.reminders_scan(today=D(2026, 11, 25))
     message = next(m for m in mail.outbox if m.to == ["focal@example.org"])
     link = f"https://council.example.org/commitments/{commitment.pk}/"
     assert link in message.body
@@ -225,7 +228,7 @@ def test_email_has_text_and_html_and_links_to_the_item(people, settings):
 def test_inactive_rule_sends_nothing(people):
     ReminderRule.objects.update(is_active=False)
     due_commitment(people, D(2026, 11, 26))
-    assert reminders.scan(D(2026, 11, 25))["created"] == 0
+    assert services.reminders_scan(today=D(2026, 11, 25))["created"] == 0
 
 
 def test_mail_failure_keeps_the_reminder_for_the_next_scan(people, monkeypatch):
@@ -236,14 +239,14 @@ def test_mail_failure_keeps_the_reminder_for_the_next_scan(people, monkeypatch):
 
     with monkeypatch.context() as patch:
         patch.setattr("django.core.mail.message.EmailMessage.send", broken)
-        reminders.scan(D(2026, 11, 25))
+        services.reminders_scan(today=D(2026, 11, 25))
     reminder = Reminder.objects.get(recipient=people["focal"])
     assert (
         reminder.status == "pending"
         and reminder.attempts == 1
         and "SMTP down" in reminder.last_error
     )
-    reminders.scan(D(2026, 11, 25))
+    services.reminders_scan(today=D(2026, 11, 25))
     reminder.refresh_from_db()
     assert reminder.status == "sent"
     assert len([m for m in mail.outbox if m.to == ["focal@example.org"]]) == 1
@@ -255,7 +258,7 @@ def test_today_is_the_day_in_almaty_not_in_utc(people):
     with time_machine.travel(
         datetime.datetime(2026, 11, 24, 19, 30, tzinfo=datetime.UTC), tick=False
     ):
-        reminders.scan()
+        services.reminders_scan()
     assert ("before_deadline", "focal", D(2026, 11, 25)) in keys()
 
 
@@ -270,7 +273,7 @@ def test_command_dry_run_lists_and_changes_nothing(people, capsys):
 
 def test_reminders_are_listed_read_and_muted_in_the_app(client, people):
     commitment = due_commitment(people, D(2026, 11, 26))
-    reminders.scan(D(2026, 11, 25))
+    services.reminders_scan(today=D(2026, 11, 25))
     client.force_login(people["focal"])
     page = client.get("/notifications/").content.decode()
     assert commitment.title in page and "unread" in page
@@ -298,7 +301,7 @@ def test_a_title_with_a_line_break_is_sent_on_one_line(people, title, on_the_day
     commitment = due_commitment(people, D(2026, 12, 2))
     commitment.title = title
     commitment.save()
-    reminders.scan(D(2026, 11, 25))
+    services.reminders_scan(today=D(2026, 11, 25))
     reminder = Reminder.objects.get(recipient=people["focal"])
     assert reminder.status == "sent", reminder.last_error
     message = next(m for m in mail.outbox if m.to == ["focal@example.org"])
@@ -310,7 +313,7 @@ def test_a_long_title_makes_a_subject_of_one_sensible_line(people):
     commitment = due_commitment(people, D(2026, 12, 2))
     commitment.title = "Build the road " * 20
     commitment.save()
-    reminders.scan(D(2026, 11, 25))
+    services.reminders_scan(today=D(2026, 11, 25))
     message = next(m for m in mail.outbox if m.to == ["focal@example.org"])
     assert len(message.subject) <= 200 and message.subject.endswith("…")
 
@@ -319,7 +322,7 @@ def test_markup_in_a_title_is_escaped_in_the_html_title(people, on_the_day):
     commitment = due_commitment(people, D(2026, 12, 2))
     commitment.title = "</title><script>alert(1)</script>"
     commitment.save()
-    reminders.scan(D(2026, 11, 25))
+    services.reminders_scan(today=D(2026, 11, 25))
     message = next(m for m in mail.outbox if m.to == ["focal@example.org"])
     html = message.alternatives[0].content
     assert "<script>" not in html
@@ -345,11 +348,11 @@ def _fail_sending(monkeypatch, error):
 def test_a_permanent_refusal_fails_at_once(people, monkeypatch, error):
     due_commitment(people, D(2026, 12, 2))
     _fail_sending(monkeypatch, error)
-    reminders.scan(D(2026, 11, 25))
+    services.reminders_scan(today=D(2026, 11, 25))
     reminder = Reminder.objects.get(recipient=people["focal"])
     assert reminder.status == "failed" and reminder.attempts == 1
     assert type(error).__name__ in reminder.last_error
-    reminders.scan(D(2026, 11, 25))
+    services.reminders_scan(today=D(2026, 11, 25))
     reminder.refresh_from_db()
     assert reminder.attempts == 1  # not tried again
 
@@ -368,7 +371,7 @@ def test_a_transient_failure_is_retried_then_fails(people, monkeypatch, error):
     due_commitment(people, D(2026, 12, 2))
     _fail_sending(monkeypatch, error)
     for attempt in range(1, reminders.MAX_ATTEMPTS + 2):
-        reminders.scan(D(2026, 11, 25))
+        services.reminders_scan(today=D(2026, 11, 25))
         reminder = Reminder.objects.get(recipient=people["focal"])
         assert reminder.attempts == min(attempt, reminders.MAX_ATTEMPTS)
     assert reminder.status == "failed"
@@ -380,9 +383,9 @@ def test_a_message_that_cannot_be_built_fails_at_once(people, monkeypatch):
     def unbuildable(reminder):
         raise ValueError("Header values may not contain linefeed or carriage return characters")
 
-    monkeypatch.setattr(reminders, "build_message", unbuildable)
-    reminders.scan(D(2026, 11, 25))
-    reminders.scan(D(2026, 11, 25))
+    monkeypatch.setattr(reminder_services, "build_message", unbuildable)
+    services.reminders_scan(today=D(2026, 11, 25))
+    services.reminders_scan(today=D(2026, 11, 25))
     reminder = Reminder.objects.get(recipient=people["focal"])
     assert reminder.status == "failed" and reminder.attempts == 1
     assert "linefeed" in reminder.last_error

@@ -8,6 +8,7 @@ from .accounts import (
     notifications_mark_read,
     reminder_mute,
     reminder_unmute,
+    user_create,
     user_reset_calendar_token,
     user_save_by_admin,
     user_save_profile,
@@ -34,7 +35,13 @@ from .protocols import (
     signatory_withdraw,
 )
 from .reference import agency_save, party_save, person_save, sector_save
-from .reminders import reminder_retry, reminder_rule_save
+from .reminders import (
+    reminder_deliver,
+    reminder_retry,
+    reminder_rule_save,
+    reminders_record_due,
+    reminders_scan,
+)
 from .reviews import review_record_decision
 from .sessions import (
     agenda_item_create,
@@ -50,6 +57,7 @@ from .sessions import (
 )
 
 __all__ = [
+    "user_create",
     "InvalidTransition",
     "check_responsibilities",
     "commitment_change_status",
@@ -92,6 +100,9 @@ __all__ = [
     "reminder_unmute",
     "reminder_retry",
     "reminder_rule_save",
+    "reminder_deliver",
+    "reminders_record_due",
+    "reminders_scan",
     "user_reset_calendar_token",
     "user_save_by_admin",
     "user_save_profile",

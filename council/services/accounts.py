@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,28 @@ def _check_language(language: str) -> None:
         raise ValidationError(
             {"language": _("“%(code)s” is not a language of this site.") % {"code": language[:10]}}
         )
+
+
+def user_create(
+    *,
+    username: str,
+    password: str,
+    by: User | None,
+    groups: tuple[str, ...] = (),
+    is_superuser: bool = False,
+    **fields,
+) -> User:
+    """Open an account with its role groups (an administrator, or the system)."""
+    if by is not None and not Policy(by).can_manage_accounts():
+        raise PermissionDenied(_("Only an administrator may open accounts."))
+    user = User(username=username, **fields)
+    user.set_password(password)
+    user.is_staff = user.is_superuser = is_superuser
+    user.full_clean(exclude=["password"])
+    user.save()
+    if groups:
+        user.groups.set(Group.objects.filter(name__in=groups))
+    return user
 
 
 def user_save_by_admin(*, user: User, by: User | None) -> User:

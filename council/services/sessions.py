@@ -115,15 +115,21 @@ def session_create(*, session: Session, by: User | None, reason: str = "") -> Se
 
 def session_edit(*, session: Session, by: User | None, reason: str = "") -> Session:
     """Save the changes made to ``session``; they appear in its history, before → after."""
-    before = Session.objects.filter(pk=session.pk).values_list("council_id", flat=True).first()
-    if before is None:
+    stored = Session.objects.filter(pk=session.pk).values_list("council_id", "start_date").first()
+    if stored is None:
         raise ValidationError(_("This session is not recorded."))
+    before = stored[0]
     for council_id in {before, session.council_id}:
         require_council_records(by, council_id, _may_not_change_session())
     session.full_clean()
     try:
         with transaction.atomic():
             save_with_history(session, by=by, reason=reason)
+            if stored != (session.council_id, session.start_date):
+                # Rare: each commitment's copy of its session's council and date follows.
+                for commitment in session.commitments.all():
+                    fields = ["council", "adopted_on", "updated_at"]
+                    save_with_history(commitment, by=by, reason=reason, update_fields=fields)
     except IntegrityError:
         if (
             Session.objects.filter(council_id=session.council_id, number=session.number)

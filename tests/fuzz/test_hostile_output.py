@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from council import reminders, services
+from council import services
 from council.exports import neutralise
 from council.models import Commitment, Reminder, Review, Session
 from council.text import xml_safe
@@ -206,7 +206,10 @@ def send_every_reminder(world) -> list:  # noqa: F811
     )
     mail.outbox.clear()
     for row in rows:
-        assert reminders.deliver(row.pk) == Reminder.Status.SENT, (row.kind, row.last_error)
+        assert services.reminder_deliver(reminder_id=row.pk) == Reminder.Status.SENT, (
+            row.kind,
+            row.last_error,
+        )
     assert len(mail.outbox) == len(rows)
     for message in mail.outbox:
         message.message()  # serialises: headers and bodies must be valid
@@ -260,7 +263,7 @@ def test_extreme_dates_in_every_output(client, world, day):  # noqa: F811
         if "dtend" in event:
             assert event.decoded("dtend") > event.decoded("dtstart")
     send_every_reminder(world)
-    reminders.scan()  # the rules' date arithmetic on the planted dates
+    services.reminders_scan()  # the rules' date arithmetic on the planted dates
     assert not Reminder.objects.filter(status=Reminder.Status.FAILED).exists()
 
 
@@ -300,5 +303,7 @@ def test_any_text_survives_the_documents_and_the_mail(client, world, title, note
         commitment=commitment,
     )
     mail.outbox.clear()
-    assert reminders.deliver(reminder.pk) == Reminder.Status.SENT, reminder.last_error
+    assert services.reminder_deliver(reminder_id=reminder.pk) == Reminder.Status.SENT, (
+        reminder.last_error
+    )
     mail.outbox[0].message()

@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from council import reminders, tasks
+from council import reminders, services, tasks
 from council.celery import app
 from council.models import Reminder
 
@@ -105,7 +105,7 @@ def test_concurrent_in_process_scans_record_and_send_once(people):  # noqa: F811
 
     def run():
         try:
-            reminders.scan()
+            services.reminders_scan()
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -128,7 +128,7 @@ def test_concurrent_in_process_scans_record_and_send_once(people):  # noqa: F811
 
 def test_worker_dying_mid_send_loses_nothing_and_sends_once(people, worker, monkeypatch):  # noqa: F811
     commitment = due_commitment(people, TODAY + datetime.timedelta(days=1))
-    reminders.record_due()
+    services.reminders_record_due()
     reminder = Reminder.objects.get(recipient=people["focal"])
     calls = {"n": 0}
     real_send = reminders.EmailMultiAlternatives.send
@@ -141,7 +141,7 @@ def test_worker_dying_mid_send_loses_nothing_and_sends_once(people, worker, monk
 
     monkeypatch.setattr(reminders.EmailMultiAlternatives, "send", dies_the_first_time)
     with pytest.raises(SystemExit):
-        reminders.deliver(reminder.pk)
+        services.reminder_deliver(reminder_id=reminder.pk)
     reminder.refresh_from_db()
     assert reminder.status == "pending" and not sent_to("focal@example.org")
     # The next scan (through the worker) finds it pending and sends it; duplicate

@@ -11,7 +11,7 @@ fails ``test_every_url_is_opened``.
 import pytest
 from django.urls import get_resolver, reverse
 
-from council import reminders, services
+from council import services
 from council import urls as council_urls
 from council.models import (
     AgendaItem,
@@ -172,7 +172,7 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
 
 @pytest.fixture
 def demo_world(demo):
-    reminders.scan(DEMO_TODAY)  # notifications to list
+    services.reminders_scan(today=DEMO_TODAY)  # notifications to list
     users = {username: User.objects.get(username=username) for username in USERS}
     services.user_reset_calendar_token(user=users["secretariat"], by=None)
     return users

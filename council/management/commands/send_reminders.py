@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from council import reminders
+from council import reminders, services
 
 
 class Command(BaseCommand):
@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 f"{len(fresh)} new reminders due; {pending} recorded and still pending."
             )
             return
-        result = reminders.scan(day)
+        result = services.reminders_scan(today=day)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result['created']} new reminders; {result['dispatched']} delivered or retried."
