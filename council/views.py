@@ -7,7 +7,6 @@ whole page, so every htmx endpoint also works without JavaScript.
 from __future__ import annotations
 
 import copy
-import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -32,14 +31,15 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 from django_htmx.http import reswap, retarget
 
-from . import calendars, charts, exports, forms, reports, review, services
+from . import forms, services
+from .documents import ical, tables, word
 from .filters import CommitmentFilter
 from .history import commitment_history_rows, merged_history_rows
-from .i18n_views import remember_language
+from .i18n import remember_language
 from .models import (
-    DEADLINE_KEY,
     Agency,
     AgendaItem,
     Attachment,
@@ -60,9 +60,11 @@ from .models import (
     StatusUpdate,
     User,
 )
-from .paging import Key, Ordering, keyset_page
+from .paging import keyset_page
 from .policies import policy_for
-from .querysets import attach_responsible, local_today
+from .querysets import LIST_ORDERINGS, attach_responsible, local_today
+from .reporting import charts, review
+from .reporting import figures as reports
 from .text import download_name
 
 PAGE_SIZE = 25
@@ -75,21 +77,6 @@ DUE_SOON_DAYS = 30
 # The list counts matching commitments up to this many ("more than 1000"): an exact
 # count of a million rows would cost more than the page itself.
 LIST_COUNT_CAP = 1_000
-_DATE, _ID = Key("adopted_on", datetime.date), Key("session_id")
-_DEADLINE = Key("deadline_key", datetime.date)
-# Every sort of the commitment list, by its ``ordering`` parameter; the id ends each key.
-LIST_ORDERINGS = {
-    # Adoption, newest session first; within a session in clause (record) order.
-    "": Ordering((_DATE, _ID, Key("pk")), (True, True, False)),
-    "session": Ordering((_DATE, _ID, Key("pk")), (False, False, False)),
-    "-session": Ordering((_DATE, _ID, Key("pk")), (True, True, True)),
-    "deadline": Ordering((_DEADLINE, Key("pk")), (False, False), (("deadline_key", DEADLINE_KEY),)),
-    "-deadline": Ordering((_DEADLINE, Key("pk")), (True, True), (("deadline_key", DEADLINE_KEY),)),
-    "status": Ordering((Key("status", str), Key("pk")), (False, False)),
-    "-status": Ordering((Key("status", str), Key("pk")), (True, True)),
-    "title": Ordering((Key("title", str), Key("pk")), (False, False)),
-    "-title": Ordering((Key("title", str), Key("pk")), (True, True)),
-}
 
 
 def _partial(request: HttpRequest, template: str, partial: str) -> str:
@@ -179,6 +166,15 @@ def profile(request: HttpRequest) -> HttpResponse:
         "agency": Agency.objects.select_related("party").filter(pk=request.user.agency_id).first(),
     }
     return render(request, "council/profile.html", context, status=422 if form.errors else 200)
+
+
+@login_not_required  # the sign-in page has the switcher too
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language`` (its safe ``next`` redirect); the choice is remembered."""
+    response = django_set_language(request)
+    remember_language(request, response, request.POST.get("language", ""))
+    return response
 
 
 # Dashboard ---------------------------------------------------------------------------
@@ -989,7 +985,7 @@ def session_review_print(request: HttpRequest, pk: int) -> HttpResponse:
 def session_review_export(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session(request, pk)
     context = _review_document_context(request, session)
-    content = review.as_docx(session, context["groups"], context["by"])
+    content = word.review_docx(session, context["groups"], context["by"])
     name = _("%(council)s, session %(number)s – implementation review") % {
         "council": session.council.short_name or session.council.name,
         "number": session.number,
@@ -1170,11 +1166,11 @@ def commitment_export(request: HttpRequest, fmt: str) -> HttpResponse:
     name = _("Commitments %(date)s") % {"date": timezone.localdate().isoformat()}
     if fmt == "csv":
         response = StreamingHttpResponse(
-            exports.csv_stream(rows, _site_url(request)), content_type="text/csv; charset=utf-8"
+            tables.csv_stream(rows, _site_url(request)), content_type="text/csv; charset=utf-8"
         )
     else:
         response = FileResponse(
-            exports.xlsx_file(rows, _site_url(request)),
+            tables.xlsx_file(rows, _site_url(request)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     return _attachment(response, f"{name}.{fmt}")
@@ -1188,7 +1184,7 @@ def session_decisions_export(request: HttpRequest, pk: int) -> HttpResponse:
         "number": session.number,
     }
     return _attachment(
-        HttpResponse(exports.decisions_docx(session), content_type=DOCX), f"{name}.docx"
+        HttpResponse(word.decisions_docx(session), content_type=DOCX), f"{name}.docx"
     )
 
 
@@ -1294,7 +1290,7 @@ def calendar_sessions(request: HttpRequest, token: str, council_pk: int) -> Http
     council = get_object_or_404(policy_for(user).councils(), pk=council_pk)
     sessions = council.sessions.select_related("council").order_by("start_date")
     return _ics(
-        calendars.sessions_feed(council, sessions, site_url=_site_url(request)),
+        ical.sessions_feed(council, sessions, site_url=_site_url(request)),
         _("%(council)s – sessions") % {"council": council},
     )
 
@@ -1305,9 +1301,7 @@ def calendar_deadlines(request: HttpRequest, token: str) -> HttpResponse:
     user = _feed_user(token)
     commitments = policy_for(user).my_commitments()
     name = _("Deadlines — %(user)s") % {"user": user}
-    feed = calendars.deadlines_feed(
-        name, calendars.open_dated(commitments), site_url=_site_url(request)
-    )
+    feed = ical.deadlines_feed(name, ical.open_dated(commitments), site_url=_site_url(request))
     return _ics(feed, _("Deadlines"))
 
 

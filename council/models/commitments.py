@@ -8,14 +8,13 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..fields import validate_recorded_date
-from ..querysets import CommitmentQuerySet, local_today
+from ..querysets import DEADLINE_KEY, CommitmentQuerySet, local_today
 from .base import Sourced, Withdrawable, choices_check
 from .councils import Council
 from .reference import Agency, Party, Sector
@@ -40,7 +39,6 @@ class CommitmentDeadlineKind(models.TextChoices):
 # The deadline as lists sort it: commitments "by the next session" or "ongoing" have no
 # date and come after every dated one (the same on PostgreSQL and SQLite, and comparable
 # in a keyset condition, which NULL is not).
-DEADLINE_KEY = Coalesce(F("deadline"), Value(datetime.date.max))
 
 
 class Commitment(Sourced):
