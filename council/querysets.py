@@ -119,10 +119,6 @@ class CommitmentQuerySet(models.QuerySet):
             pk__in=Responsibility.objects.filter(agency__in=agency_ids).values("commitment_id")
         )
 
-    def for_agency(self, agency) -> CommitmentQuerySet:
-        """Commitments where ``agency`` is lead or co-executor."""
-        return self.filter(responsibilities__agency=agency).distinct()
-
     def for_council(self, council) -> CommitmentQuerySet:
         return self.filter(council=council)
 

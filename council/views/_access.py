@@ -97,9 +97,8 @@ def _download(stored_file, name: str) -> FileResponse:
         handle = stored_file.open("rb")
     except FileNotFoundError:
         raise Http404(_("The file is missing from storage.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=download_name(name))
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # SecurityMiddleware adds X-Content-Type-Options: nosniff to every response.
+    return FileResponse(handle, as_attachment=True, filename=download_name(name))
 
 
 def _attachment(response: HttpResponse, name: str, *, inline: bool = False) -> HttpResponse:
@@ -107,7 +106,6 @@ def _attachment(response: HttpResponse, name: str, *, inline: bool = False) -> H
     writes any other as RFC 5987 ``filename*`` (Cyrillic, dashes); ``download_name``
     has already made it one line with no quote or path in it."""
     response["Content-Disposition"] = content_disposition_header(not inline, download_name(name))
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
