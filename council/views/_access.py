@@ -109,6 +109,11 @@ def _attachment(response: HttpResponse, name: str, *, inline: bool = False) -> H
     return response
 
 
+def _docx(content: bytes, name: str) -> HttpResponse:
+    """A Word document as a download named ``name``.docx."""
+    return _attachment(HttpResponse(content, content_type=DOCX), f"{name}.docx")
+
+
 def _site_url(request: HttpRequest) -> str:
     """The address this request came to (its host is checked against ALLOWED_HOSTS), for
     links in what it builds; SITE_URL is for e-mails sent where there is no request."""

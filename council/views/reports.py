@@ -24,7 +24,7 @@ from ..policies import policy_for
 from ..querysets import local_today
 from ..reporting import charts
 from ..reporting import figures as reports
-from ._access import DOCX, _attachment, _get_session, _site_url, _visible_commitments
+from ._access import _attachment, _docx, _get_session, _site_url, _visible_commitments
 
 
 @require_GET
@@ -122,6 +122,4 @@ def session_decisions_export(request: HttpRequest, pk: int) -> HttpResponse:
         "council": session.council.short_name or session.council.name,
         "number": session.number,
     }
-    return _attachment(
-        HttpResponse(word.decisions_docx(session), content_type=DOCX), f"{name}.docx"
-    )
+    return _docx(word.decisions_docx(session), name)

@@ -22,7 +22,7 @@ from ..models import (
 )
 from ..policies import policy_for
 from ..reporting import review
-from ._access import DOCX, _attachment, _get_session
+from ._access import _docx, _get_session
 
 
 def _review_by(request: HttpRequest) -> str:
@@ -112,7 +112,7 @@ def session_review_export(request: HttpRequest, pk: int) -> HttpResponse:
         "council": session.council.short_name or session.council.name,
         "number": session.number,
     }
-    return _attachment(HttpResponse(content, content_type=DOCX), f"{name}.docx")
+    return _docx(content, name)
 
 
 @require_POST
