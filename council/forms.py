@@ -254,19 +254,29 @@ class ResponsibilityForm(ResponsibilityRowMixin, ModelForm):
         fields = ["agency", "role"]
 
 
-class BaseResponsibilityFormSet(forms.BaseInlineFormSet):
+class CouncilRowsFormSet(forms.BaseInlineFormSet):
+    """Rows that each choose one of the council's parties' agencies or people
+    (``choice_field``); the options are read once for every row."""
+
+    choice_field = ""
+
     def __init__(self, *args, council, **kwargs):
         self.council = council
         super().__init__(*args, **kwargs)
 
+    def choices(self):
+        raise NotImplementedError
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        share_choices(
-            self,
-            form,
-            "agency",
-            Agency.objects.filter(party__in=self.council.parties.all(), is_active=True),
-        )
+        share_choices(self, form, self.choice_field, self.choices())
+
+
+class BaseResponsibilityFormSet(CouncilRowsFormSet):
+    choice_field = "agency"
+
+    def choices(self):
+        return Agency.objects.filter(party__in=self.council.parties.all(), is_active=True)
 
     def responsibilities(self) -> list[tuple[Agency, str]]:
         """The (agency, role) pairs the form names, without the rows marked for removal:
@@ -357,16 +367,14 @@ class SignatoryForm(ModelForm):
         fields = ["person", "position"]
 
 
-class BaseSignatoryFormSet(forms.BaseInlineFormSet):
-    def __init__(self, *args, council, **kwargs):
-        self.council = council
-        super().__init__(*args, **kwargs)
+class BaseSignatoryFormSet(CouncilRowsFormSet):
+    choice_field = "person"
+
+    def choices(self):
+        return Person.objects.filter(party__in=self.council.parties.all())
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        share_choices(
-            self, form, "person", Person.objects.filter(party__in=self.council.parties.all())
-        )
         form.fields["position"].required = False
 
     # New signatories are saved by ``services.protocol_save``, which fills in the party,

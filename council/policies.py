@@ -166,9 +166,6 @@ class Policy:
     def can_change_status(self, commitment: Commitment, to: str) -> bool:
         return to in self.allowed_status_moves(commitment)
 
-    def can_review_completion(self, commitment: Commitment) -> bool:
-        return self.is_manager and commitment.status == S.COMPLETION_REPORTED
-
     # Commitments and their reviews ------------------------------------------------
 
     def visible_commitments(self) -> QuerySet[Commitment]:

@@ -7,8 +7,11 @@ from typing import NamedTuple
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from .paging import Key, Ordering
 
 
 def local_today() -> datetime.date:
@@ -115,10 +118,6 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(
             pk__in=Responsibility.objects.filter(agency__in=agency_ids).values("commitment_id")
         )
-
-    def for_agency(self, agency) -> CommitmentQuerySet:
-        """Commitments where ``agency`` is lead or co-executor."""
-        return self.filter(responsibilities__agency=agency).distinct()
 
     def for_council(self, council) -> CommitmentQuerySet:
         return self.filter(council=council)
@@ -251,3 +250,25 @@ def localized(*paths: str) -> list[str]:
     from django.conf import settings
 
     return [f"{path}_{code}" for path in paths for code, _name in settings.LANGUAGES]
+
+
+# A commitment's deadline as a sort key: undated ones (next session, ongoing) sort last.
+DEADLINE_KEY = Coalesce(F("deadline"), Value(datetime.date.max))
+
+# The commitment list's sorts ----------------------------------------------------------
+
+_DATE, _ID = Key("adopted_on", datetime.date), Key("session_id")
+_DEADLINE = Key("deadline_key", datetime.date)
+# Every sort of the commitment list, by its ``ordering`` parameter; the id ends each key.
+LIST_ORDERINGS = {
+    # Adoption, newest session first; within a session in clause (record) order.
+    "": Ordering((_DATE, _ID, Key("pk")), (True, True, False)),
+    "session": Ordering((_DATE, _ID, Key("pk")), (False, False, False)),
+    "-session": Ordering((_DATE, _ID, Key("pk")), (True, True, True)),
+    "deadline": Ordering((_DEADLINE, Key("pk")), (False, False), (("deadline_key", DEADLINE_KEY),)),
+    "-deadline": Ordering((_DEADLINE, Key("pk")), (True, True), (("deadline_key", DEADLINE_KEY),)),
+    "status": Ordering((Key("status", str), Key("pk")), (False, False)),
+    "-status": Ordering((Key("status", str), Key("pk")), (True, True)),
+    "title": Ordering((Key("title", str), Key("pk")), (False, False)),
+    "-title": Ordering((Key("title", str), Key("pk")), (True, True)),
+}

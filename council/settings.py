@@ -97,8 +97,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # Signing in sets the language cookie from the user's profile (council/i18n_views.py).
-    "council.i18n_views.ProfileLanguageMiddleware",
+    # Signing in sets the language cookie from the user's profile (council/middleware.py).
+    "council.middleware.ProfileLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from . import i18n_views, views
+from . import views
 
 council_patterns = [
     path("", views.dashboard, name="dashboard"),
@@ -29,7 +29,7 @@ council_patterns = [
     path("commitments/", views.commitment_list, name="commitment-list"),
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment-detail"),
     path("commitments/<int:pk>/edit/", views.commitment_edit, name="commitment-edit"),
-    path("commitments/<int:pk>/updates/", views.commitment_update, name="commitment-update"),
+    path("commitments/<int:pk>/report/", views.commitment_report, name="commitment-report"),
     path("sessions/<int:session_pk>/protocol/", views.protocol_detail, name="protocol-detail"),
     path("sessions/<int:session_pk>/protocol/edit/", views.protocol_edit, name="protocol-edit"),
     path("sessions/<int:session_pk>/protocol/print/", views.protocol_print, name="protocol-print"),
@@ -100,7 +100,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("i18n/setlang/", i18n_views.set_language, name="set_language"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -329,7 +329,7 @@ def scenario_redis_down(stack: infra.Stack) -> Result:
             note = f"drill-a {username} {uuid.uuid4().hex}"
             started = time.monotonic()
             response = client.post(
-                f"/commitments/{pk}/updates/", {"note": note, "to_status": to_status}
+                f"/commitments/{pk}/report/", {"note": note, "to_status": to_status}
             )
             elapsed = time.monotonic() - started
             latencies.append(elapsed)
@@ -548,7 +548,7 @@ class WebUser:
 
     def post_update(self, pk: int, note: str, to_status: str = ""):
         return self.session.post(
-            f"{self.base}/commitments/{pk}/updates/",
+            f"{self.base}/commitments/{pk}/report/",
             data={
                 "note": note,
                 "to_status": to_status,

@@ -7,7 +7,7 @@ and runs one thread per user, each signed in as a demo user:
 
 - focal points (``focal``, ``focal.kg``) and the secretariat read the dashboard, the
   commitment list with filters and commitment pages, and post progress reports and
-  status changes (``POST /commitments/<pk>/updates/`` with the CSRF token);
+  status changes (``POST /commitments/<pk>/report/`` with the CSRF token);
 - managers read, and return reported completions they find in the list (a status change).
 
 Each post carries a unique note. At the end the database is checked: every update the
@@ -129,7 +129,7 @@ class Browser:
 
     def post_update(self, pk: int, note: str, to_status: str = ""):
         return self.session.post(
-            f"{self.base}/commitments/{pk}/updates/",
+            f"{self.base}/commitments/{pk}/report/",
             data={
                 "note": note,
                 "to_status": to_status,

@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from council.admin import DateHierarchyGuard
+from council.admin.base import DateHierarchyGuard
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from council import exports
+from council.documents import tables as exports
 from council.models import Commitment, Responsibility
 
 from .factories import (

@@ -13,8 +13,9 @@ from django.utils import timezone
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from council import reports, services
+from council import services
 from council.models import Commitment, Indicator, Observation, StatusUpdate
+from council.reporting import figures as reports
 
 from .factories import (
     AgencyFactory,

@@ -176,20 +176,3 @@
     showRequestError("errorNetwork", "");
   });
 })();
-
-// Forms whose submit buttons ask for confirmation (data-confirm="…").
-document.addEventListener("submit", function (event) {
-  var message = event.target.getAttribute("data-confirm");
-  if (message && !window.confirm(message)) {
-    event.preventDefault();
-  }
-});
-
-// The commitment list: update the URL and results as filters change (the form still
-// submits normally without JavaScript).
-document.addEventListener("change", function (event) {
-  var form = event.target.closest("form[data-autosubmit]");
-  if (form && window.htmx) {
-    window.htmx.trigger(form, "submit");
-  }
-});

@@ -181,7 +181,7 @@ def test_other_failures_show_an_alert(live_server, sign_in, scene, failure, mess
     page = sign_in("secretary", PASSWORD)
     commitment = scene["commitment"]
     page.goto(live_server.url + reverse("council:commitment-detail", args=[commitment.pk]))
-    url = "**" + reverse("council:commitment-update", args=[commitment.pk])
+    url = "**" + reverse("council:commitment-report", args=[commitment.pk])
     if failure == "network":
         page.route(url, lambda route: route.abort())
     else:

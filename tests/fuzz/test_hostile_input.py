@@ -181,7 +181,7 @@ def test_status_update_form(client, world, data):  # noqa: F811
     client.force_login(world.users["focal_a"])
     before = StatusUpdate.objects.count()
     response = send(
-        client, "post", reverse("council:commitment-update", args=[world.commitment_a.pk]), data
+        client, "post", reverse("council:commitment-report", args=[world.commitment_a.pk]), data
     )
     if response is not None and response.status_code not in (200, 302):
         assert StatusUpdate.objects.count() == before

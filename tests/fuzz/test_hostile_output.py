@@ -23,7 +23,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 
 from council import services
-from council.exports import neutralise
+from council.documents.tables import neutralise
 from council.models import Commitment, Reminder, Review, Session
 from council.text import xml_safe
 

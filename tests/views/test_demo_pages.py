@@ -89,8 +89,8 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
             ("get", reverse("council:commitment-edit", args=[c]), {}) for c, _ in commitments
         ],
         # An empty report: the form comes back with its error, the page rendered again.
-        "commitment-update": [
-            ("post", reverse("council:commitment-update", args=[c]), {"note": ""})
+        "commitment-report": [
+            ("post", reverse("council:commitment-report", args=[c]), {"note": ""})
             for c, _ in commitments
         ],
         "protocol-detail": [

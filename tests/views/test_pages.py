@@ -224,13 +224,13 @@ def test_default_order_is_newest_session_first_in_clause_order(client, world):
 
 
 def test_list_counts_up_to_a_cap_and_says_more(client, world, monkeypatch):
-    from council import views
+    from council.views import commitments
 
     client.force_login(world.users["manager"])
     grow(world, 30)
     response = client.get(reverse("council:commitment-list"))
     assert "33 commitments" in response.content.decode()
-    monkeypatch.setattr(views, "LIST_COUNT_CAP", 20)
+    monkeypatch.setattr(commitments, "LIST_COUNT_CAP", 20)
     response = client.get(reverse("council:commitment-list"))
     page = response.context["page"]
     assert page.count == 20 and page.count_capped and len(page.object_list) == 25
@@ -434,7 +434,7 @@ def test_focal_point_reports_progress_with_an_attachment(client, world):
     client.force_login(world.users["focal_a"])
     upload = SimpleUploadedFile("act.pdf", b"%PDF-1.4 act", content_type="application/pdf")
     response = client.post(
-        reverse("council:commitment-update", args=[world.commitment_a.pk]),
+        reverse("council:commitment-report", args=[world.commitment_a.pk]),
         {"note": "Act signed", "to_status": "completion_reported", "attachment": upload},
         **HX,
     )
@@ -450,7 +450,7 @@ def test_focal_point_reports_progress_with_an_attachment(client, world):
 
 def test_focal_point_may_not_complete_or_cancel(client, world):
     client.force_login(world.users["focal_a"])
-    url = reverse("council:commitment-update", args=[world.commitment_a.pk])
+    url = reverse("council:commitment-report", args=[world.commitment_a.pk])
     for status in ("completed", "cancelled"):
         response = client.post(url, {"to_status": status, "note": "done"}, **HX)
         assert response.status_code == 422
@@ -464,7 +464,7 @@ def test_manager_accepts_or_returns_a_reported_completion(client, world):
         commitment=world.commitment_a, to="completion_reported", by=None
     )
     client.force_login(world.users["manager"])
-    url = reverse("council:commitment-update", args=[world.commitment_a.pk])
+    url = reverse("council:commitment-report", args=[world.commitment_a.pk])
     response = client.post(url, {"to_status": "in_progress"}, **HX)
     assert response.status_code == 422 and "Say why" in response.content.decode()
     response = client.post(url, {"to_status": "completed", "note": "Checked"})
@@ -479,7 +479,7 @@ def test_invalid_transition_shows_why(client, world):
         commitment=world.commitment_a, to="cancelled", by=None, note="moot"
     )
     response = client.post(
-        reverse("council:commitment-update", args=[world.commitment_a.pk]),
+        reverse("council:commitment-report", args=[world.commitment_a.pk]),
         {"to_status": "in_progress", "note": "x"},
     )
     assert response.status_code == 422
@@ -490,7 +490,7 @@ def test_invalid_transition_shows_why(client, world):
 def test_empty_report_is_refused(client, world):
     client.force_login(world.users["focal_a"])
     response = client.post(
-        reverse("council:commitment-update", args=[world.commitment_a.pk]), {"note": " "}, **HX
+        reverse("council:commitment-report", args=[world.commitment_a.pk]), {"note": " "}, **HX
     )
     assert response.status_code == 422 and "Write what has been done" in response.content.decode()
 
@@ -499,7 +499,7 @@ def test_attachment_of_unknown_type_is_refused(client, world):
     client.force_login(world.users["focal_a"])
     upload = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
     response = client.post(
-        reverse("council:commitment-update", args=[world.commitment_a.pk]),
+        reverse("council:commitment-report", args=[world.commitment_a.pk]),
         {"note": "x", "attachment": upload},
         **HX,
     )

@@ -70,9 +70,9 @@ def matrix(w):
         "commitment-edit": ("get", reverse("council:commitment-edit", args=[c]), EDIT),
         # Reporting: the secretariat and the responsible agency's focal point only;
         # focal point B tries to update agency A's commitment by URL and is refused.
-        "commitment-update": (
+        "commitment-report": (
             "post",
-            reverse("council:commitment-update", args=[c]),
+            reverse("council:commitment-report", args=[c]),
             SEE
             | {"admin": 302, "secretariat": 302, "focal_a": 302, "focal_b": 403, "manager": 403},
         ),
@@ -151,7 +151,7 @@ def matrix(w):
 
 POST_DATA = {
     "agenda-item-move": {"direction": "up"},
-    "commitment-update": {"note": "Work goes on"},
+    "commitment-report": {"note": "Work goes on"},
     "protocol-file-create": {},
     "session-review-decide": {"decision": "keep"},
     "reminder-mute": {"mute": "1"},
@@ -220,7 +220,7 @@ def test_commitment_workflow_matrix(client, world, role, row):
     for step in path[status]:
         services.commitment_change_status(commitment=commitment, to=step, by=None)
     client.force_login(world.users[role])
-    response = client.post(reverse("council:commitment-update", args=[commitment.pk]), data)
+    response = client.post(reverse("council:commitment-report", args=[commitment.pk]), data)
     assert response.status_code == expected[role]
 
 

@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from council import review, roles, services
+from council import roles, services
 from council.models import Commitment, Responsibility, Review
+from council.reporting import review
 
 from ..factories import (
     AgencyFactory,

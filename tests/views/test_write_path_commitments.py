@@ -182,7 +182,7 @@ def test_the_secretariat_cannot_complete_without_a_reported_completion(client, w
     commitment = world.commitment_a
     services.commitment_change_status(commitment=commitment, to="in_progress", by=None)
     client.force_login(world.users["secretariat"])
-    url = reverse("council:commitment-update", args=[commitment.pk])
+    url = reverse("council:commitment-report", args=[commitment.pk])
     page = client.get(commitment.get_absolute_url()).context
     assert "completed" not in dict(page["update_form"].fields["to_status"].choices)
     response = client.post(url, {"to_status": "completed", "note": "Done"}, **HX)
@@ -195,7 +195,7 @@ def test_a_manager_accepts_a_completion_but_does_not_report_progress(client, wor
     commitment = world.commitment_a
     services.commitment_change_status(commitment=commitment, to="completion_reported", by=None)
     client.force_login(world.users["manager"])
-    url = reverse("council:commitment-update", args=[commitment.pk])
+    url = reverse("council:commitment-report", args=[commitment.pk])
     assert client.post(url, {"note": "A report of my own"}).status_code == 403
     assert not commitment.updates.filter(note="A report of my own").exists()
     assert client.post(url, {"to_status": "completed", "note": "Accepted"}).status_code == 302

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from .reports import PALETTE, Bar
+from .figures import PALETTE, Bar
 
 ROW = 26
 LABEL_WIDTH = 230

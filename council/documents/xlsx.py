@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from .text import one_line, xml_safe
+from ..text import one_line, xml_safe
 
 # Excel refuses a cell longer than this, and XML 1.0 any control character but tab and
 # line breaks (``text.xml_safe``): a commitment text pasted from elsewhere may carry either.

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
-from .models import Commitment, Council, Session
-from .text import one_line, xml_safe
+from ..models import Commitment, Council, Session
+from ..text import one_line, xml_safe
 
 
 def _calendar(name: str) -> Calendar:

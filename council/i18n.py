@@ -1,4 +1,5 @@
-"""The interface language: chosen with the switcher, kept in a cookie and in the profile.
+"""The interface language: chosen with the switcher, kept in a cookie and in the profile
+(the switcher is ``views.account.set_language``; sign-in is ``middleware``).
 
 URLs carry no language prefix, so a shared link opens in each reader's own language.
 ``LocaleMiddleware`` reads the ``django_language`` cookie; the switcher sets it (and, for
@@ -10,11 +11,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import user_logged_in
-from django.contrib.auth.decorators import login_not_required
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_POST
-from django.views.i18n import set_language as django_set_language
 
 from . import services
 from .services.accounts import LANGUAGE_CODES
@@ -46,32 +44,9 @@ def remember_language(request: HttpRequest, response: HttpResponse, language: st
     set_language_cookie(response, language)
 
 
-@login_not_required  # the sign-in page has the switcher too
-@require_POST
-def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's ``set_language`` (its safe ``next`` redirect); the choice is remembered."""
-    response = django_set_language(request)
-    remember_language(request, response, request.POST.get("language", ""))
-    return response
-
-
 @receiver(user_logged_in, dispatch_uid="council.profile_language_at_login")
 def remember_profile_language(sender, request, user, **kwargs) -> None:
     """At sign-in, the profile's language is the one to use: marked for the middleware."""
     language = getattr(user, "language", "")
     if request is not None and language in LANGUAGE_CODES:
         request.profile_language = language
-
-
-class ProfileLanguageMiddleware:
-    """Remembers the profile's language on the response to a sign-in."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        language = getattr(request, "profile_language", None)
-        if language:
-            remember_language(request, response, language)
-        return response

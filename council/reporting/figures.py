@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agency, Commitment, Responsibility, Review, Session, StatusUpdate
-from .querysets import name_columns, name_of, overdue_q
+from ..models import Agency, Commitment, Responsibility, Review, Session, StatusUpdate
+from ..querysets import name_columns, name_of, overdue_q
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies, and in grey print.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]

@@ -1,6 +1,6 @@
-"""Exports of a filtered commitment list (XLSX, CSV) and of a session's decisions (Word).
+"""Exports of a filtered commitment list: XLSX and CSV.
 
-Both list formats stream: rows are read in chunks and written out as they come, so
+Both formats stream: rows are read in chunks and written out as they come, so
 memory stays flat however long the list is. Cells that a spreadsheet would run as a
 formula are neutralised, and text is cleaned of what the formats cannot carry
 (``text.xml_safe``).
@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import documents, xlsx
-from .models import Agency, Commitment, Council, Responsibility, Sector, Session
-from .text import xml_safe
+from ..models import Agency, Commitment, Council, Responsibility, Sector
+from ..text import xml_safe
+from . import xlsx
 
 CHUNK = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -169,23 +169,3 @@ def xlsx_file(commitments: QuerySet[Commitment], site_url: str):
         ([cell(value) for value in row] for row in rows(commitments, site_url)),
         sheet_name=_("Commitments"),
     )
-
-
-def decisions_docx(session: Session) -> bytes:
-    """The protocol annex: every clause adopted at ``session`` with its agencies and deadline."""
-    document = documents.session_document(_("Decisions of the session"), session)
-    commitments = session.commitments.for_list().order_by("pk")
-    table = documents.add_table(document, [_("Clause"), _("Text"), _("Responsible"), _("Deadline")])
-    for commitment in commitments:
-        documents.add_row(
-            table,
-            [
-                commitment.clause or "—",
-                f"{commitment.title}\n{commitment.text}",
-                documents.responsible_lines(commitment),
-                documents.deadline_label(commitment),
-            ],
-        )
-    if not commitments:
-        documents.paragraph(document, _("No commitments recorded for this session."))
-    return documents.to_bytes(document)

@@ -1,5 +1,5 @@
 """The implementation review: what a session reviews, grouped the way a secretariat
-presents it, and the same content as a Word document for the co-chairs.
+presents it (``documents.word.review_docx`` writes it as a Word document).
 
 A big council's session reviews thousands of commitments, so the page never loads them
 all: the summary and the group index are aggregates, and the rows come a page at a time
@@ -28,12 +28,11 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import documents, querysets
-from .models import Commitment, Responsibility, Review, Session, StatusUpdate
+from .. import querysets
+from ..models import Commitment, Responsibility, Review, Session, StatusUpdate
 
 BY_SECTOR = "sector"
 BY_AGENCY = "agency"
@@ -358,57 +357,6 @@ def all_groups(session: Session, by: str) -> list[Group]:
 def _chunks(sequence: list, size: int) -> Iterator[list]:
     for start in range(0, len(sequence), size):
         yield sequence[start : start + size]
-
-
-def as_docx(session: Session, groups: list[Group], by: str) -> bytes:
-    """The review as a Word document for the co-chairs."""
-    document = documents.session_document(
-        _("Review of the implementation of earlier commitments"), session, landscape=True
-    )
-    documents.paragraph(
-        document,
-        _("Prepared on %(date)s.") % {"date": date_format(timezone.localdate(), "DATE_FORMAT")},
-    )
-    headers = [
-        _("No."),
-        _("Adopted at"),
-        _("Commitment"),
-        _("Responsible"),
-        _("Deadline"),
-        _("Status and latest report"),
-        _("Decision of the session"),
-    ]
-    number = 0
-    for group in groups:
-        documents.heading(
-            document,
-            f"{group.title} — {group.subtitle}" if group.subtitle else group.title,
-            level=2,
-        )
-        table = documents.add_table(document, headers)
-        for commitment in group.rows:
-            number += 1
-            status = commitment.get_status_display()
-            if commitment.overdue:
-                status += " — " + _("overdue")
-            if commitment.latest_note:
-                status += "\n" + commitment.latest_note
-            documents.add_row(
-                table,
-                [
-                    str(number),
-                    _("Session %(n)s, clause %(clause)s")
-                    % {"n": commitment.session.number, "clause": commitment.clause or "—"},
-                    f"{commitment.title}\n{commitment.text}",
-                    documents.responsible_lines(commitment),
-                    documents.deadline_label(commitment),
-                    status,
-                    decision_label(commitment.decision),
-                ],
-            )
-    if number == 0:
-        documents.paragraph(document, _("No commitment of earlier sessions is under monitoring."))
-    return documents.to_bytes(document)
 
 
 def decision_label(decision: Review | None) -> str:

@@ -1,0 +1,82 @@
+"""The council's records, one module per aggregate, all importable from here
+(``from council.models import Session``)."""
+
+from .accounts import User
+from .base import Sourced, Withdrawable, choices_check
+from .commitments import (
+    DEADLINE_KEY,
+    Attachment,
+    Commitment,
+    CommitmentDeadlineKind,
+    CommitmentStatus,
+    Responsibility,
+    ResponsibilityRole,
+    Review,
+    ReviewDecision,
+    StatusUpdate,
+    attachment_path,
+)
+from .councils import CoChair, Council, CouncilKind
+from .events import Event, EventKind
+from .indicators import Indicator, IndicatorUnit, Observation, ObservationQualifier, Target
+from .protocols import (
+    Protocol,
+    ProtocolFile,
+    ProtocolFileKind,
+    ProtocolStatus,
+    Signatory,
+    protocol_file_path,
+)
+from .reference import Agency, AgencyKind, Party, Person, Sector
+from .reminders import Reminder, ReminderKind, ReminderMute, ReminderRule, ReminderStatus
+from .sessions import AgendaItem, Participant, ParticipantRole, Session, SessionKind, SessionStatus
+
+__all__ = [
+    "choices_check",
+    "Sourced",
+    "Withdrawable",
+    "User",
+    "Party",
+    "AgencyKind",
+    "Agency",
+    "Person",
+    "Sector",
+    "CouncilKind",
+    "Council",
+    "CoChair",
+    "SessionStatus",
+    "SessionKind",
+    "Session",
+    "ParticipantRole",
+    "Participant",
+    "AgendaItem",
+    "EventKind",
+    "Event",
+    "CommitmentStatus",
+    "CommitmentDeadlineKind",
+    "DEADLINE_KEY",
+    "Commitment",
+    "ResponsibilityRole",
+    "Responsibility",
+    "StatusUpdate",
+    "attachment_path",
+    "Attachment",
+    "ReviewDecision",
+    "Review",
+    "ProtocolStatus",
+    "Protocol",
+    "Signatory",
+    "protocol_file_path",
+    "ProtocolFileKind",
+    "ProtocolFile",
+    "IndicatorUnit",
+    "Indicator",
+    "ObservationQualifier",
+    "Observation",
+    "Target",
+    "ReminderKind",
+    "ReminderRule",
+    "ReminderStatus",
+    "Reminder",
+    "ReminderMute",
+]

@@ -1,0 +1,269 @@
+"""Commitments: the list, one commitment's page, recording and editing, progress reports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import forms, services
+from ..filters import CommitmentFilter
+from ..history import commitment_history_rows
+from ..models import (
+    Agency,
+    Attachment,
+    Commitment,
+    Session,
+    StatusUpdate,
+)
+from ..paging import keyset_page
+from ..policies import policy_for
+from ..querysets import LIST_ORDERINGS, attach_responsible
+from ._access import (
+    LIST_COUNT_CAP,
+    PAGE_SIZE,
+    UPDATES_SHOWN,
+    _download,
+    _form_error,
+    _get_commitment,
+    _get_session,
+    _partial,
+    _visible_commitments,
+)
+
+
+@require_GET
+def commitment_list(request: HttpRequest) -> HttpResponse:
+    queryset = _visible_commitments(request)
+    commitment_filter = CommitmentFilter(request.GET or None, queryset=queryset, request=request)
+    if commitment_filter.is_bound and not commitment_filter.is_valid():
+        rows = queryset.none()
+    else:
+        rows = commitment_filter.qs
+    ordering_name = commitment_filter.ordering_name()
+    page = keyset_page(
+        rows.for_list_page().with_overdue_flag(),
+        LIST_ORDERINGS[ordering_name],
+        ordering_name=ordering_name,
+        size=PAGE_SIZE,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        last=request.GET.get("last") == "1",
+        count_cap=LIST_COUNT_CAP,
+    )
+    attach_responsible(page.object_list)
+    query = request.GET.copy()
+    for name in ("page", "after", "before", "last"):
+        query.pop(name, None)
+    context = {"filter": commitment_filter, "page": page, "query": query.urlencode()}
+    return render(request, _partial(request, "council/commitment_list.html", "results"), context)
+
+
+def _commitment_context(request: HttpRequest, commitment: Commitment, form=None) -> dict:
+    policy = policy_for(request)
+    moves = policy.allowed_status_moves(commitment)
+    updates = (
+        commitment.updates.select_related(
+            "author", "agency__party", "session__council", "withdrawn_by"
+        )
+        .prefetch_related("attachments")
+        .order_by("-created_at", "-pk")
+    )
+    can_report = policy.can_report_progress(commitment)
+    if form is None and (can_report or moves):
+        form = forms.StatusUpdateForm(moves=moves)
+    # The newest reports; a long history is opened in full on request (?all=1).
+    updates = list(updates if request.GET.get("all") == "1" else updates[:UPDATES_SHOWN])
+    for update in updates:
+        update.may_withdraw = not update.is_withdrawn and policy.can_withdraw_report(
+            update, commitment
+        )
+    return {
+        "commitment": commitment,
+        "is_overdue": commitment.is_overdue(),
+        "can_edit": policy.can_edit_commitment(commitment),
+        "can_report": can_report,
+        "update_form": form,
+        "updates": updates,
+        "updates_count": commitment.updates.count(),
+        "updates_shown": UPDATES_SHOWN,
+    }
+
+
+@require_GET
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = _get_commitment(request, pk)
+    context = _commitment_context(request, commitment)
+    context.update(
+        {
+            "reviews": commitment.reviews.select_related(
+                "session__council", "replacement", "decided_by"
+            ),
+            "carried_over_by": commitment.carried_over_by.select_related("session__council"),
+            "history": commitment_history_rows(commitment, limit=50),
+        }
+    )
+    return render(request, "council/commitment_detail.html", context)
+
+
+@require_POST
+def commitment_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a progress report and/or change the status (htmx form on the commitment page)."""
+    commitment = _get_commitment(request, pk)
+    policy = policy_for(request)
+    moves = policy.allowed_status_moves(commitment)
+    if not policy.can_report_progress(commitment) and not moves:
+        raise PermissionDenied(
+            _("Only the responsible agencies and the secretariat may report on this commitment.")
+        )
+    form = forms.StatusUpdateForm(request.POST, request.FILES, moves=moves)
+    if form.is_valid():
+        to = form.cleaned_data["to_status"]
+        note = form.cleaned_data["note"] or ""
+        attachments = (
+            [form.cleaned_data["attachment"]] if form.cleaned_data.get("attachment") else []
+        )
+        agency = (
+            Agency.objects.filter(pk=request.user.agency_id).first()
+            if policy.is_focal_point
+            else None
+        )
+        try:
+            if to:
+                services.commitment_change_status(
+                    commitment=commitment,
+                    to=to,
+                    by=request.user,
+                    note=note,
+                    agency=agency,
+                    attachments=attachments,
+                )
+                message = _("Status changed to “%(status)s”.") % {
+                    "status": Commitment.Status(to).label
+                }
+            else:
+                services.commitment_report_progress(
+                    commitment=commitment,
+                    by=request.user,
+                    note=note,
+                    agency=agency,
+                    attachments=attachments,
+                )
+                message = _("Progress report saved.")
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect(commitment)
+            commitment = _get_commitment(request, pk)
+            context = _commitment_context(request, commitment)
+            context["saved_message"] = message
+            return render(request, "council/commitment_detail.html#updates", context)
+    context = _commitment_context(request, commitment, form=form)
+    if request.htmx:
+        return render(request, "council/commitment_detail.html#updates", context, status=422)
+    context.update({"reviews": commitment.reviews.none(), "carried_over_by": [], "history": []})
+    return render(request, "council/commitment_detail.html", context, status=422)
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_create(request: HttpRequest, session_pk: int) -> HttpResponse:
+    session = _get_session(request, session_pk, edit=True)
+    return _commitment_form(request, session, Commitment(session=session))
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = _get_commitment(request, pk)
+    if not policy_for(request).can_edit_commitment(commitment):
+        raise PermissionDenied(_("Only the council's secretariat may edit this commitment."))
+    return _commitment_form(request, commitment.session, commitment)
+
+
+def _commitment_form(
+    request: HttpRequest, session: Session, commitment: Commitment
+) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = forms.CommitmentForm(data, instance=commitment, session=session)
+    formset = forms.ResponsibilityFormSet(
+        data, instance=commitment, council=session.council, prefix="agencies"
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        created = commitment.pk is None
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if created:
+                commitment = services.commitment_create(
+                    session=session,
+                    fields=fields,
+                    responsibilities=formset.responsibilities(),
+                    by=request.user,
+                )
+            else:
+                services.commitment_edit(
+                    commitment=commitment,
+                    fields=fields,
+                    responsibilities=formset.responsibilities(),
+                    version=form.cleaned_data.get("version"),
+                    by=request.user,
+                )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request, _("Commitment recorded.") if created else _("Commitment saved.")
+            )
+            return redirect(commitment)
+    conflict = form.is_bound and any(
+        e.code == "conflict" for e in form.non_field_errors().as_data()
+    )
+    return render(
+        request,
+        "council/commitment_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "session": session,
+            "commitment": commitment,
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(
+        Attachment.objects.filter(
+            update__commitment__session__council__in=policy_for(request).council_ids()
+        ),
+        pk=pk,
+    )
+    return _download(attachment.file, attachment.original_name)
+
+
+@require_POST
+def status_update_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    update = get_object_or_404(StatusUpdate, pk=pk)
+    commitment = _get_commitment(request, update.commitment_id)  # 404 unless visible
+    update.commitment = commitment
+    try:
+        services.status_update_withdraw(
+            update=update, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The report is withdrawn; it stays in the record, struck through.")
+        )
+    return redirect(reverse("council:commitment-detail", args=[commitment.pk]) + "#updates")

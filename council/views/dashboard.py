@@ -1,0 +1,56 @@
+"""The dashboard: what needs the user's attention today."""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+)
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ..models import (
+    Commitment,
+    Session,
+    StatusUpdate,
+)
+from ..policies import policy_for
+from ..querysets import local_today
+from ._access import DUE_SOON_DAYS, _visible_commitments
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    policy = policy_for(request)
+    today = local_today()
+    visible = _visible_commitments(request)
+    mine = policy.my_commitments()
+    counts = mine.deadline_counts(today, DUE_SOON_DAYS)
+    mine_open = mine.open().for_list().with_overdue_flag(today)
+    context = {
+        "today": today,
+        "my_open": mine_open.order_by(F("deadline").asc(nulls_last=True), "pk")[:10],
+        "my_open_count": counts["open"],
+        "overdue": mine_open.overdue(today).order_by("deadline")[:10],
+        "overdue_count": counts["overdue"],
+        "due_soon": mine_open.due_within(DUE_SOON_DAYS, today).order_by("deadline")[:10],
+        "due_soon_count": counts["due_soon"],
+        "awaiting_review": (
+            visible.for_list()
+            .with_overdue_flag(today)
+            .filter(status=Commitment.Status.COMPLETION_REPORTED)
+            .order_by("pk")[:10]
+            if policy.is_manager
+            else []
+        ),
+        "next_sessions": Session.objects.upcoming(today)
+        .filter(council__in=policy.council_ids())
+        .select_related("council")[:5],
+        "recent_updates": StatusUpdate.objects.filter(
+            commitment__session__council__in=policy.council_ids()
+        )
+        .select_related("commitment__session__council", "author", "agency__party")
+        .order_by("-created_at", "-pk")[:8],
+    }
+    return render(request, "council/dashboard.html", context)
