@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from council import services, tasks
 from council.celery import app
@@ -32,7 +33,7 @@ def test_status_update_is_saved_and_the_reminder_sent_later(client, people, redi
     client.force_login(people["focal"])
     started = time.monotonic()
     response = client.post(
-        f"/commitments/{commitment.pk}/updates/",
+        reverse("council:commitment-report", args=[commitment.pk]),
         {"note": "Draft agreed", "to_status": "in_progress"},
     )
     assert response.status_code == 302 and time.monotonic() - started < 2

@@ -355,7 +355,7 @@ def test_secretariat_records_session_focal_point_reports_manager_accepts(
     region.get_by_label("What has been done").fill("The trade house opened in Almaty.")
     region.get_by_label("Attachment").set_input_files(str(evidence))
     region.get_by_label("New status").select_option(label="Completion reported")
-    with page.expect_response(lambda r: r.url.endswith("/updates/")) as response:
+    with page.expect_response(lambda r: r.url.endswith("/report/")) as response:
         region.get_by_role("button", name="Save report").click()
     assert response.value.status == 200
     assert response.value.request.headers.get("hx-request") == "true"
