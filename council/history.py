@@ -61,6 +61,14 @@ def _display(record, model_field, value) -> str:
 
 
 def _diff(fields, older, newer) -> list[tuple[str, str, str]]:
+    """The fields that differ, before → after, in the model's field order.
+
+    Not simple-history's ``diff_against``: it compares through ``model_to_dict``, which
+    leaves out fields that are not editable in forms, so a commitment's status, adoption
+    date and council (set by the services, ``editable=False``) would never show as
+    changed, and naming them in ``included_fields`` raises ``KeyError``; it also lists
+    changes by attribute name rather than in the order the page shows the fields.
+    """
     changes = []
     for f in fields:
         before, after = getattr(older, f.attname), getattr(newer, f.attname)
@@ -214,16 +222,7 @@ def merged_history_rows(sources, limit: int = 30) -> list[Change]:
             older = previous.get(record.id, earlier.get(record.id))
             change = Change(record, label=label(record) if label else "")
             if older is not None and record.history_type != "+":
-                for f in fields:
-                    before, after = getattr(older, f.attname), getattr(record, f.attname)
-                    if before != after:
-                        change.changes.append(
-                            (
-                                str(f.verbose_name),
-                                _display(older, f, before),
-                                _display(record, f, after),
-                            )
-                        )
+                change.changes = _diff(fields, older, record)
             previous[record.id] = record
             rows.append(change)
     rows.sort(key=lambda row: (row.record.history_date, row.record.history_id), reverse=True)

@@ -128,3 +128,70 @@ def test_export_memory_is_held_per_chunk(council_data, monkeypatch):
     monkeypatch.setattr(exports, "CHUNK", 1)
     rows = exports.rows(Commitment.objects.order_by("pk"), "https://example.org")
     assert len(list(rows)) == 2
+
+
+def _written(header, rows, sheet_name="Commitments"):
+    xlsx = exports.xlsx  # where the exports write it, wherever that module lives
+
+    with xlsx.write(header, rows, sheet_name=sheet_name) as spool:
+        return load_workbook(io.BytesIO(spool.read()))
+
+
+def test_xlsx_writer_values_dates_and_header():
+    xlsx = exports.xlsx  # where the exports write it, wherever that module lives
+
+    long_text = "x" * (xlsx.MAX_CELL_CHARS + 10)
+    rows = [
+        ["a\x01b\x0bc", 7, 2.5, True, datetime.date(2026, 6, 1), None, ""],
+        ["=1+1", 0, 0, False, datetime.datetime(2025, 11, 14, 9, 30), "https://x.org", "_x0041_"],
+        [long_text, -1, 1e6, False, datetime.date(1899, 12, 31), "0123", "  padded "],
+    ]
+    workbook = _written(["A", "B", "C", "D", "E", "F", "G"], rows, sheet_name="Обязательства: [1]")
+    sheet = workbook.active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0] == ("A", "B", "C", "D", "E", "F", "G") and sheet.cell(1, 1).font.b
+    assert values[1] == ("ab\nc", 7, 2.5, True, datetime.datetime(2026, 6, 1), None, None)
+    # Text stays text: no formula, link or number made of it; no escape read into it.
+    assert values[2][0] == "=1+1" and sheet.cell(3, 1).data_type == "s"
+    assert values[2][4] == datetime.datetime(2025, 11, 14) and values[2][5] == "https://x.org"
+    # A literal "_x0041_" is escaped as Excel reads it back ("_x005F" is the underscore),
+    # so Excel shows it as typed, not as "A"; openpyxl does not undo that escape.
+    assert values[2][6] == "_x005F_x0041_" and not sheet._hyperlinks
+    assert len(values[3][0]) == xlsx.MAX_CELL_CHARS
+    assert values[3][4] == "1899-12-31"  # before Excel's day numbers: as text
+    assert values[3][5] == "0123" and values[3][6] == "  padded "
+    assert sheet.cell(2, 5).number_format == "yyyy-mm-dd" and sheet.cell(2, 5).is_date
+    assert sheet.freeze_panes == "A2" and sheet.title == "Обязательства   1 "
+    assert not any(dim.width and dim.customWidth for dim in sheet.column_dimensions.values())
+
+
+def test_xlsx_writer_refuses_a_row_of_the_wrong_length():
+    xlsx = exports.xlsx  # where the exports write it, wherever that module lives
+
+    with pytest.raises(ValueError, match="row 1"):
+        xlsx.write(["A", "B"], [["only one"]], sheet_name="S")
+
+
+def test_xlsx_writer_memory_stays_flat_with_rows():
+    """Rows go to disk as they come: 10,000 rows take little more memory than 1,000."""
+    import tracemalloc
+
+    xlsx = exports.xlsx  # where the exports write it, wherever that module lives
+
+    def peak(count):
+        rows = (
+            [f"Commitment {i} " * 8, i, datetime.date(2026, 1, 1 + i % 28), "KZ-KG"]
+            for i in range(count)
+        )
+        tracemalloc.start()
+        try:
+            xlsx.write(["Text", "No", "Deadline", "Council"], rows, sheet_name="S").close()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(1_000), peak(10_000)
+    assert large < small * 1.5 + 256 * 1024, (small, large)
+
+    workbook = _written(["n"], ([i] for i in range(10_000)))
+    assert workbook.active.max_row == 10_001 and workbook.active.cell(10_001, 1).value == 9_999

@@ -29,3 +29,35 @@ def test_quick_select_in_a_form_keeps_required_and_the_bound_value():
 
     html = str(Form({"session": "1"})["session"])
     assert "required" in html and '<option value="1" selected>' in html
+
+
+def test_bs_widget_marks_errors_and_names_the_hints():
+    from django_filters.fields import DateRangeField
+
+    from council.templatetags.council_tags import bs_widget
+
+    class Form(forms.Form):
+        name = forms.CharField(help_text="As in the protocol")
+        kind = forms.ChoiceField(choices=[("a", "A")], widget=QuickSelect)
+        period = DateRangeField(required=False)
+
+    clean = parse_html(bs_widget(Form()["name"]))
+    assert (
+        parse_html(
+            '<input type="text" name="name" class="form-control" required id="id_name"'
+            ' aria-describedby="id_name_helptext">'
+        )
+        == clean
+    )
+    bound = Form({"name": "", "kind": "x", "period_after": "not a date"})
+    assert parse_html(
+        '<input type="text" name="name" class="form-control is-invalid" required id="id_name"'
+        ' aria-invalid="true" aria-describedby="id_name_helptext id_name_error">'
+    ) == parse_html(bs_widget(bound["name"]))
+    select = bs_widget(bound["kind"])
+    assert (
+        'class="form-select is-invalid"' in select and 'aria-describedby="id_kind_error"' in select
+    )
+    period = bs_widget(bound["period"])
+    assert period.count('aria-describedby="id_period_error"') == 2
+    assert period.count('aria-invalid="true"') == 2

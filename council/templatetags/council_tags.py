@@ -70,22 +70,27 @@ def days_from_today(day: datetime.date | None) -> str:
 
 @register.filter
 def bs_widget(field):
-    """Render a form field's widget with Bootstrap classes and accessible error hints."""
+    """Render a form field's widget with Bootstrap's class (``is-invalid`` on errors).
+
+    The accessible hints are Django's own: a bound field's widget gets
+    ``aria-invalid="true"`` when it has errors and ``aria-describedby`` naming
+    ``<id>_helptext`` and ``<id>_error``, the ids ``includes/field.html`` gives them. Only
+    the class stays here: the form renderer's ``field_template_name`` chooses the template
+    around a field (``includes/field.html`` is ours, included directly), but has no hook
+    for the widget's own attributes, and setting the class on every widget of every form
+    would put ``is-invalid`` out of reach, since it depends on the bound field's errors.
+    """
     widget = field.field.widget
-    input_type = getattr(widget, "input_type", "")
-    if input_type == "select" or widget.__class__.__name__.endswith("Select"):
+    if getattr(widget, "input_type", "") == "select" or type(widget).__name__.endswith("Select"):
         css = "form-select"
-    elif input_type == "file":
-        css = "form-control"
     else:
         css = "form-control"
     attrs = {"class": css + (" is-invalid" if field.errors else "")}
-    described = []
-    if field.help_text:
-        described.append(f"{field.auto_id}_helptext")
-    if field.errors:
-        attrs["aria-invalid"] = "true"
-        described.append(f"{field.auto_id}_error")
-    if described:
-        attrs["aria-describedby"] = " ".join(described)
+    if field.use_fieldset and field.auto_id:
+        # Django leaves the hints off a widget of several inputs (a date range), meant for
+        # a <fieldset> that our field template does not draw: each input gets them.
+        described = [f"{field.auto_id}_helptext"] if field.help_text else []
+        described += [f"{field.auto_id}_error"] if field.errors else []
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)

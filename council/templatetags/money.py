@@ -4,6 +4,11 @@ Large amounts are shown the way reports write them — "USD 1.4 bn" in English,
 "1,4 млрд долл. США" in Russian — with the locale's decimal separator; smaller ones in
 full with the locale's thousands separator ("USD 12,500", "12 500 долл. США"). The order
 of amount and currency, the scale words and the currency names are in the catalogues.
+
+Babel's ``format_compact_currency``/``format_compact_decimal`` (which know ru, kk and ky)
+are not used: they write the currency as a symbol ("1,4 млрд $", "$1.4B"), not the
+name documents use ("долл. США", "USD 1.4 bn"); Kyrgyz as "млд", not "млрд"; and they
+round half to even (1,25 → "1,2"), where reports round half up ("1,3").
 """
 
 from __future__ import annotations
