@@ -116,7 +116,7 @@ def test_manager_dashboard_lists_completions_awaiting_review(client, world):
 
 
 def test_empty_states(client, db):
-    from ..views.conftest import make_user
+    from ..conftest import make_user
 
     client.force_login(make_user("newcomer"))
     page = client.get(reverse("council:dashboard")).content.decode()

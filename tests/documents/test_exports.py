@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from council import exports
 from council.models import Commitment, Responsibility
 
-from .factories import (
+from ..factories import (
     AgencyFactory,
     CommitmentFactory,
     CouncilFactory,

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from council import services
 from council.models import Commitment, Review, StatusUpdate
 
-from .factories import CommitmentFactory, SessionFactory, UserFactory
+from ..factories import CommitmentFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 S = Commitment.Status

@@ -12,7 +12,7 @@ from django.utils import timezone
 from council import roles, services
 from council.models import Commitment, Responsibility, Review
 
-from .factories import (
+from ..factories import (
     AgencyFactory,
     CommitmentFactory,
     ResponsibilityFactory,

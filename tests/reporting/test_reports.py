@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from council import reports, services
 from council.models import Commitment, Indicator, Observation, StatusUpdate
 
-from .factories import (
+from ..factories import (
     AgencyFactory,
     CommitmentFactory,
     CouncilFactory,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from council import review, roles, services
 from council.models import Commitment, Responsibility, Review
 
+from ..conftest import make_user
 from ..factories import (
     AgencyFactory,
     CommitmentFactory,
@@ -24,7 +25,6 @@ from ..factories import (
     SectorFactory,
     SessionFactory,
 )
-from .conftest import make_user
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from council import services
 from council.models import Commitment, Council, ReminderMute, StatusUpdate
 
-from .factories import CommitmentFactory, ResponsibilityFactory
+from ..factories import CommitmentFactory, ResponsibilityFactory
 
 pytestmark = pytest.mark.django_db
 
