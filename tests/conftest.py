@@ -18,8 +18,10 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import FETCH_RAISE
 from django.db.models.query import QuerySet
+from django.test import override_settings
 from django.test.client import ClientHandler
 
 from council import roles, services
@@ -38,11 +40,44 @@ from .factories import (
 
 # A fixed "today" for the demo, so tests do not depend on the day they run.
 DEMO_TODAY = datetime.date(2026, 11, 25)
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class SharedDemo:
+    loader: object
+    media: object
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo loaded once for a whole module, in a transaction rolled back after its last
+    test: each test runs in a savepoint inside it (the ``db`` fixture), so what a test writes
+    is undone and the next test sees the demo as loaded.
+
+    A module opts in with ``pytestmark = [pytest.mark.usefixtures("demo_once"), ...]``:
+    every test of that module then sees the demo, whether it asks for ``demo`` or not, so
+    only modules whose tests all read the demo do. The module is also one ``xdist_group``,
+    so one worker loads it once. Tests that need ``transaction=True`` or an empty database
+    stay out of such modules.
+    """
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_HASHERS),
+        transaction.atomic(),
+    ):
+        shared = SharedDemo(loader=load_demo(today=DEMO_TODAY), media=media)
+        yield shared
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def demo(db):
-    """The demo data set, loaded as `make demo` loads it."""
+def demo(request, db):
+    """The demo data set, loaded as `make demo` loads it (once per module in modules that
+    use ``demo_once``)."""
+    if "demo_once" in request.fixturenames:
+        return request.getfixturevalue("demo_once").loader
     return load_demo(today=DEMO_TODAY)
 
 
@@ -117,13 +152,17 @@ def admin_client(client, superuser):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashing costs most of the demo's load time; tests need none of its strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
-def media_root(tmp_path, settings):
-    """Uploaded files go to a temporary folder, never into the checkout."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media_root(request, tmp_path, settings):
+    """Uploaded files go to a temporary folder, never into the checkout (the shared demo's
+    folder in a module that loads the demo once, so its files are there)."""
+    if "demo_once" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("demo_once").media
+    else:
+        settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
 

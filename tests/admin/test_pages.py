@@ -12,7 +12,12 @@ from council.models import Commitment, Council, ReminderMute, StatusUpdate
 
 from ..factories import CommitmentFactory, ResponsibilityFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # The demo, loaded once for the module (see ``demo_once``): its tests only read it.
+    pytest.mark.usefixtures("demo_once"),
+    pytest.mark.xdist_group("demo-admin-pages"),
+]
 
 MODELS = [m for m in admin.site._registry if m._meta.app_label == "council"]
 
