@@ -1,20 +1,83 @@
+"""Shared fixtures: the personas (one user per role, in a small world), the demo data set,
+the lazy-load guard, and settings every test runs with.
+
+Personas, one per role and a few outsiders (the ``world`` fixture):
+
+- secretariat: records the KZ–KG council (assigned to it);
+- secretariat_other: secretariat of another council only;
+- focal_a / focal_b: focal points of two Kazakh ministries; only A is responsible for
+  `commitment_a`;
+- focal_uz: focal point of an Uzbek agency, a party the KZ–KG council does not include;
+- manager, admin.
+"""
+
 import datetime
 import threading
+from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import FETCH_RAISE
 from django.db.models.query import QuerySet
+from django.test import override_settings
 from django.test.client import ClientHandler
 
+from council import roles, services
 from council.demo import load_demo
+from council.models import AgendaItem, Indicator, Participant, Protocol, ProtocolFile, User
+
+from .factories import (
+    AgencyFactory,
+    CommitmentFactory,
+    CouncilFactory,
+    PartyFactory,
+    PersonFactory,
+    ResponsibilityFactory,
+    SessionFactory,
+)
 
 # A fixed "today" for the demo, so tests do not depend on the day they run.
 DEMO_TODAY = datetime.date(2026, 11, 25)
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class SharedDemo:
+    loader: object
+    media: object
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo loaded once for a whole module, in a transaction rolled back after its last
+    test: each test runs in a savepoint inside it (the ``db`` fixture), so what a test writes
+    is undone and the next test sees the demo as loaded.
+
+    A module opts in with ``pytestmark = [pytest.mark.usefixtures("demo_once"), ...]``:
+    every test of that module then sees the demo, whether it asks for ``demo`` or not, so
+    only modules whose tests all read the demo do. The module is also one ``xdist_group``,
+    so one worker loads it once. Tests that need ``transaction=True`` or an empty database
+    stay out of such modules.
+    """
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_HASHERS),
+        transaction.atomic(),
+    ):
+        shared = SharedDemo(loader=load_demo(today=DEMO_TODAY), media=media)
+        yield shared
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def demo(db):
-    """The demo data set, loaded as `make demo` loads it."""
+def demo(request, db):
+    """The demo data set, loaded as `make demo` loads it (once per module in modules that
+    use ``demo_once``)."""
+    if "demo_once" in request.fixturenames:
+        return request.getfixturevalue("demo_once").loader
     return load_demo(today=DEMO_TODAY)
 
 
@@ -89,13 +152,17 @@ def admin_client(client, superuser):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashing costs most of the demo's load time; tests need none of its strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
-def media_root(tmp_path, settings):
-    """Uploaded files go to a temporary folder, never into the checkout."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media_root(request, tmp_path, settings):
+    """Uploaded files go to a temporary folder, never into the checkout (the shared demo's
+    folder in a module that loads the demo once, so its files are there)."""
+    if "demo_once" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("demo_once").media
+    else:
+        settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
 
@@ -107,3 +174,108 @@ def point_celery_at(broker_url: str, *, eager: bool) -> None:
     # Forget (without closing: producers may still hold them) pooled connections.
     app._pool = None
     app.amqp._producer_pool = None
+
+
+# Personas
+
+PASSWORD = "a-long-test-password"
+
+
+@dataclass
+class World:
+    council: object
+    other_council: object
+    session: object
+    agenda_item: object
+    commitment_a: object
+    commitment_b: object
+    commitment_old: object
+    protocol: object
+    protocol_file: object
+    attachment: object
+    indicator: object
+    participant: object
+    users: dict
+
+
+def make_user(username, *, group=None, agency=None, superuser=False):
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        agency=agency,
+        is_superuser=superuser,
+        is_staff=superuser,
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def world(db):
+    roles.roles_sync()
+    kz, kg, uz = PartyFactory(code="KZ"), PartyFactory(code="KG"), PartyFactory(code="UZ")
+    council = CouncilFactory(parties=[kz, kg])
+    other_council = CouncilFactory(parties=[uz, PartyFactory(code="TJ")])
+    agency_a, agency_b = AgencyFactory(party=kz), AgencyFactory(party=kz)
+    agency_kg = AgencyFactory(party=kg)
+    earlier = SessionFactory(council=council, number=12, start_date=datetime.date(2024, 11, 22))
+    commitment_old = CommitmentFactory(session=earlier, clause="1.1")
+    session = SessionFactory(council=council, number=13, start_date=datetime.date(2025, 11, 14))
+    agenda_item = AgendaItem.objects.create(session=session, order=1, title="Trade")
+    commitment_a = CommitmentFactory(session=session, clause="2.1")
+    ResponsibilityFactory(commitment=commitment_a, agency=agency_a)
+    ResponsibilityFactory(commitment=commitment_a, agency=agency_kg)
+    commitment_b = CommitmentFactory(session=session, clause="2.2")
+    ResponsibilityFactory(commitment=commitment_b, agency=agency_b)
+    protocol = Protocol.objects.create(session=session, title="Protocol of the 13th session")
+    protocol_file = ProtocolFile(protocol=protocol, language="ru", original_name="signed.pdf")
+    protocol_file.file.save("signed.pdf", ContentFile(b"%PDF-1.4 signed"), save=False)
+    protocol_file.save()
+    update = services.commitment_report_progress(
+        commitment=commitment_a,
+        by=None,
+        note="Draft sent",
+        attachments=[ContentFile(b"%PDF-1.4 evidence", name="evidence.pdf")],
+    )
+    PersonFactory(party=kz)
+    participant = Participant.objects.create(
+        session=session, person=PersonFactory(party=kg), party=kg, position="Minister", order=1
+    )
+    indicator = Indicator.objects.create(council=council, code="trade", name="Trade", unit="USD")
+    users = {
+        "secretariat": make_user("secretariat", group=roles.SECRETARIAT, agency=agency_a),
+        "secretariat_other": make_user("secretariat_other", group=roles.SECRETARIAT),
+        "focal_a": make_user("focal_a", group=roles.FOCAL_POINT, agency=agency_a),
+        "focal_b": make_user("focal_b", group=roles.FOCAL_POINT, agency=agency_b),
+        "focal_uz": make_user("focal_uz", group=roles.FOCAL_POINT, agency=AgencyFactory(party=uz)),
+        "manager": make_user("manager", group=roles.MANAGER),
+        "admin": make_user("admin", superuser=True),
+    }
+    council.secretariat_staff.add(users["secretariat"])
+    services.user_reset_calendar_token(user=users["secretariat"], by=None)
+    other_council.secretariat_staff.add(users["secretariat_other"])
+    return World(
+        council=council,
+        other_council=other_council,
+        session=session,
+        agenda_item=agenda_item,
+        commitment_a=commitment_a,
+        commitment_b=commitment_b,
+        commitment_old=commitment_old,
+        protocol=protocol,
+        protocol_file=protocol_file,
+        attachment=update.attachments.get(),
+        indicator=indicator,
+        participant=participant,
+        users=users,
+    )
+
+
+@pytest.fixture
+def login(client):
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user

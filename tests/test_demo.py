@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from council.models import (
     AgendaItem,
@@ -20,7 +19,12 @@ from council.models import (
 
 from .conftest import DEMO_TODAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # The demo, loaded once for the module (see ``demo_once``): its tests only read it.
+    pytest.mark.usefixtures("demo_once"),
+    pytest.mark.xdist_group("demo-facts"),
+]
 
 
 @pytest.fixture
@@ -158,12 +162,3 @@ def test_status_history_of_demo_commitments_is_backdated(demo):
     dates = [h.history_date.date() for h in roadmap.history.order_by("history_date")]
     assert dates == sorted(dates)
     assert dates[-1].year == 2025  # decided at the 13th session, not on the day of loading
-
-
-def test_load_demo_command_runs_once_and_prints_users(capsys):
-    call_command("load_demo")
-    first = capsys.readouterr().out
-    assert "Demo data loaded" in first and "secretariat" in first and "password" in first
-    call_command("load_demo")
-    assert "not loaded again" in capsys.readouterr().out
-    assert Council.objects.count() == 2

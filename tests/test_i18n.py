@@ -19,6 +19,13 @@ from django.utils.formats import get_format
 from council.models import Agency, Commitment, Council, Indicator, Party, Sector, Session, User
 from council.templatetags.money import money
 
+pytestmark = [
+    pytest.mark.django_db,
+    # The demo, loaded once for the module (see ``demo_once``): its tests only read it.
+    pytest.mark.usefixtures("demo_once"),
+    pytest.mark.xdist_group("demo-i18n"),
+]
+
 LOCALE = Path(settings.BASE_DIR) / "council" / "locale"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 INVALID = "!!MISSING[%s]!!"

@@ -13,7 +13,7 @@ from council.celery import app
 from council.models import Reminder, StatusUpdate
 
 from .conftest import point_celery_at
-from .test_reminders import due_commitment, people  # noqa: F401  (fixture)
+from .services.test_reminders import due_commitment, people  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,6 @@ from hypothesis import strategies as st
 
 from council.models import AgendaItem, Commitment, Observation, Participant, Session, StatusUpdate
 
-from ..views.conftest import world  # noqa: F401  (fixture)
-
 # The pages these forms come back on are rendered with lazy loads blocked.
 pytestmark = pytest.mark.usefixtures("no_lazy_loads")
 

@@ -27,8 +27,6 @@ from council.documents.tables import neutralise
 from council.models import Commitment, Reminder, Review, Session
 from council.text import xml_safe
 
-from ..views.conftest import world  # noqa: F401  (fixture)
-
 pytestmark = pytest.mark.usefixtures("no_lazy_loads")
 
 HOSTILE_TEXT = {

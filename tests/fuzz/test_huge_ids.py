@@ -16,8 +16,6 @@ from council.fields import IdChoiceField, IdMultipleChoiceField
 from council.filters import CommitmentFilter
 from council.models import Person
 
-from ..views.conftest import world  # noqa: F401  (fixture)
-
 # The pages these forms come back on are rendered with lazy loads blocked.
 pytestmark = pytest.mark.usefixtures("no_lazy_loads")
 

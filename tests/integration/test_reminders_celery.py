@@ -18,7 +18,7 @@ from council.celery import app
 from council.models import Reminder
 
 from ..conftest import point_celery_at
-from ..test_reminders import due_commitment, people  # noqa: F401  (fixture)
+from ..services.test_reminders import due_commitment, people  # noqa: F401  (fixture)
 
 # One worker process runs them all: they share the Redis queue they purge.
 pytestmark = [

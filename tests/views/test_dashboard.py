@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from council import services
 from council.models import Commitment
 
 from ..factories import CommitmentFactory, ResponsibilityFactory
@@ -99,3 +100,35 @@ def test_dashboard_query_count_does_not_grow_with_commitments(client, world):
     # lists of commitments with their responsibilities; next sessions; recent updates.
     assert len(many) == len(few)
     assert sum("COUNT(" in q["sql"] and "council_commitment" in q["sql"] for q in many) == 1
+
+
+def test_dashboard_shows_my_work(client, world):
+    client.force_login(world.users["focal_a"])
+    Commitment.objects.filter(pk=world.commitment_a.pk).update(deadline=datetime.date(2020, 1, 1))
+    page = client.get(reverse("council:dashboard")).content.decode()
+    assert "2.1" in page and "Overdue" in page
+    assert world.commitment_b.title not in page  # agency B's work is not "mine"
+
+
+def test_manager_dashboard_lists_completions_awaiting_review(client, world):
+    services.commitment_change_status(
+        commitment=world.commitment_b, to="completion_reported", by=None
+    )
+    client.force_login(world.users["manager"])
+    page = client.get(reverse("council:dashboard")).content.decode()
+    assert "awaiting your review" in page and world.commitment_b.title in page
+
+
+def test_empty_states(client, db):
+    from ..conftest import make_user
+
+    client.force_login(make_user("newcomer"))
+    page = client.get(reverse("council:dashboard")).content.decode()
+    assert "Nothing is overdue." in page and "No session is planned." in page
+    assert (
+        "not assigned to any council"
+        in client.get(reverse("council:council-list")).content.decode()
+    )
+    assert (
+        "No commitment matches" in client.get(reverse("council:commitment-list")).content.decode()
+    )

@@ -28,6 +28,13 @@ from council.models import (
 
 from ..conftest import DEMO_TODAY
 
+pytestmark = [
+    pytest.mark.django_db,
+    # The demo, loaded once for the module (see ``demo_once``): its tests only read it.
+    pytest.mark.usefixtures("demo_once"),
+    pytest.mark.xdist_group("demo-pages"),
+]
+
 USERS = ["admin", "secretariat", "focal", "focal.kg", "manager"]
 HX = {"HTTP_HX_REQUEST": "true"}
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from council import services
 from council.models import (
+    AgendaItem,
     Indicator,
     Observation,
     Participant,
@@ -30,6 +31,7 @@ from ..factories import (
     ResponsibilityFactory,
     SessionFactory,
 )
+from .pages import grow, queries
 
 
 def count(client, url) -> int:
@@ -241,3 +243,32 @@ def test_query_count_does_not_grow_with_rows(client, world, page):
     small = count(client, url(world))
     grow(world, 40)
     assert count(client, url(world)) == small
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["council:dashboard", "council:commitment-list", "council:council-list"],
+)
+@pytest.mark.parametrize("role", ["manager", "focal_a", "secretariat"])
+def test_list_pages_query_count_does_not_grow_with_rows(client, world, url_name, role):
+    client.force_login(world.users[role])
+    url = reverse(url_name)
+    grow(world, 10)
+    small = queries(client, url)
+    grow(world, 190)
+    assert queries(client, url) == small
+
+
+@pytest.mark.parametrize("name", ["session-detail", "council-detail", "protocol-detail"])
+def test_detail_pages_query_count_does_not_grow_with_rows(client, world, name):
+    client.force_login(world.users["secretariat"])
+    arg = world.council.pk if name == "council-detail" else world.session.pk
+    url = reverse(f"council:{name}", args=[arg])
+    grow(world, 10)
+    for order in range(2, 12):
+        AgendaItem.objects.create(session=world.session, order=order, title=f"Item {order}")
+    small = queries(client, url)
+    grow(world, 190)
+    for order in range(12, 60):
+        AgendaItem.objects.create(session=world.session, order=order, title=f"Item {order}")
+    assert queries(client, url) == small

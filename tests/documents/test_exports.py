@@ -15,14 +15,13 @@ from openpyxl import load_workbook
 from council.documents import tables as exports
 from council.models import Commitment, Responsibility
 
-from .factories import (
+from ..factories import (
     AgencyFactory,
     CommitmentFactory,
     CouncilFactory,
     PartyFactory,
     ResponsibilityFactory,
     SessionFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +50,6 @@ def council_data(db):
 
 
 def _get(client, fmt, **params):
-    client.force_login(UserFactory(is_superuser=True))
     return client.get(reverse("council:commitment-export", args=[fmt]), params)
 
 
@@ -60,8 +58,8 @@ def _sheet_rows(response):
     return workbook, list(workbook.active.iter_rows(values_only=True))
 
 
-def test_xlsx_streams_the_same_columns_with_dates_as_dates(client, council_data):
-    response = _get(client, "xlsx", council=council_data["council"].pk, ordering="deadline")
+def test_xlsx_streams_the_same_columns_with_dates_as_dates(admin_client, council_data):
+    response = _get(admin_client, "xlsx", council=council_data["council"].pk, ordering="deadline")
     assert isinstance(response, StreamingHttpResponse) and response.status_code == 200
     workbook, rows = _sheet_rows(response)
     assert list(rows[0]) == exports.headers() and len(rows) == 3
@@ -83,8 +81,8 @@ def test_xlsx_streams_the_same_columns_with_dates_as_dates(client, council_data)
     assert workbook.active.cell(1, 1).font.b
 
 
-def test_xlsx_is_a_valid_package(client, council_data):
-    data = b"".join(_get(client, "xlsx").streaming_content)
+def test_xlsx_is_a_valid_package(admin_client, council_data):
+    data = b"".join(_get(admin_client, "xlsx").streaming_content)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.testzip() is None
         assert {"[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"} <= set(
@@ -92,10 +90,10 @@ def test_xlsx_is_a_valid_package(client, council_data):
         )
 
 
-def test_csv_has_the_same_columns_and_values(client, council_data):
+def test_csv_has_the_same_columns_and_values(admin_client, council_data):
     import csv
 
-    response = _get(client, "csv", council=council_data["council"].pk, ordering="deadline")
+    response = _get(admin_client, "csv", council=council_data["council"].pk, ordering="deadline")
     assert isinstance(response, StreamingHttpResponse)
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == exports.headers()
@@ -105,9 +103,9 @@ def test_csv_has_the_same_columns_and_values(client, council_data):
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_export_queries_do_not_grow_with_rows(client, council_data, fmt, monkeypatch):
+def test_export_queries_do_not_grow_with_rows(admin_client, council_data, fmt, monkeypatch):
+    client = admin_client
     monkeypatch.setattr(exports, "CHUNK", 50)
-    client.force_login(UserFactory(is_superuser=True))
     url = reverse("council:commitment-export", args=[fmt])
 
     def queries():

@@ -1,4 +1,5 @@
-"""The staff app's pages: what each role sees and does, htmx partials, and query counts."""
+"""The commitment pages: the list (filters, keyset pages, counts), the forms, the detail
+page with its timeline and history, and concurrent edits."""
 
 import datetime
 
@@ -9,81 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from council import services
-from council.models import AgendaItem, Commitment, Session, StatusUpdate
+from council.models import Commitment, Session, StatusUpdate
 
-from ..factories import AgencyFactory, CommitmentFactory, ResponsibilityFactory
-
-HX = {"HTTP_HX_REQUEST": "true"}
-
-
-def queries(client, url, **extra):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, **extra)
-    assert response.status_code == 200
-    return len(captured)
-
-
-def grow(world, n):
-    """Add ``n`` commitments to the world's session, each with agencies and a report."""
-    kz = world.council.parties.get(code="KZ")
-    agency = world.users["focal_a"].agency
-    for _ in range(n):
-        commitment = CommitmentFactory(
-            session=world.session, deadline=datetime.date.today() + datetime.timedelta(days=5)
-        )
-        ResponsibilityFactory(commitment=commitment, agency=agency)
-        ResponsibilityFactory(
-            commitment=commitment, agency=AgencyFactory(party=kz), role="co_executor"
-        )
-        services.commitment_change_status(
-            commitment=commitment, to="in_progress", by=None, note="go"
-        )
-
-
-@pytest.mark.parametrize(
-    "url_name",
-    ["council:dashboard", "council:commitment-list", "council:council-list"],
-)
-@pytest.mark.parametrize("role", ["manager", "focal_a", "secretariat"])
-def test_list_pages_query_count_does_not_grow_with_rows(client, world, url_name, role):
-    client.force_login(world.users[role])
-    url = reverse(url_name)
-    grow(world, 10)
-    small = queries(client, url)
-    grow(world, 190)
-    assert queries(client, url) == small
-
-
-@pytest.mark.parametrize("name", ["session-detail", "council-detail", "protocol-detail"])
-def test_detail_pages_query_count_does_not_grow_with_rows(client, world, name):
-    client.force_login(world.users["secretariat"])
-    arg = world.council.pk if name == "council-detail" else world.session.pk
-    url = reverse(f"council:{name}", args=[arg])
-    grow(world, 10)
-    for order in range(2, 12):
-        AgendaItem.objects.create(session=world.session, order=order, title=f"Item {order}")
-    small = queries(client, url)
-    grow(world, 190)
-    for order in range(12, 60):
-        AgendaItem.objects.create(session=world.session, order=order, title=f"Item {order}")
-    assert queries(client, url) == small
-
-
-def test_a_session_with_many_commitments_shows_the_first_and_links_to_all(client, world):
-    from council.views import SESSION_ROWS_SHOWN
-
-    client.force_login(world.users["secretariat"])
-    grow(world, SESSION_ROWS_SHOWN + 5)
-    total = world.session.commitments.count()
-    body = client.get(reverse("council:session-detail", args=[world.session.pk])).content
-    body = body.decode()
-    first = world.session.commitments.order_by("pk")
-    assert f'href="{first[0].get_absolute_url()}"' in body
-    assert f'href="{first[SESSION_ROWS_SHOWN].get_absolute_url()}"' not in body
-    assert f"The first {SESSION_ROWS_SHOWN} of {total} commitments" in body
-    listing = reverse("council:commitment-list") + f"?session={world.session.pk}"
-    assert f'href="{listing}"' in body
-    assert client.get(listing).context["page"].count == total
+from ..factories import AgencyFactory, CommitmentFactory
+from .pages import HX, grow, queries
 
 
 def test_commitment_page_query_count_does_not_grow_with_its_history(client, world):
@@ -96,38 +26,6 @@ def test_commitment_page_query_count_does_not_grow_with_its_history(client, worl
             commitment=commitment, by=world.users["focal_a"], note=f"step {n}"
         )
     assert queries(client, url) == small
-
-
-def test_dashboard_shows_my_work(client, world):
-    client.force_login(world.users["focal_a"])
-    Commitment.objects.filter(pk=world.commitment_a.pk).update(deadline=datetime.date(2020, 1, 1))
-    page = client.get(reverse("council:dashboard")).content.decode()
-    assert "2.1" in page and "Overdue" in page
-    assert world.commitment_b.title not in page  # agency B's work is not "mine"
-
-
-def test_manager_dashboard_lists_completions_awaiting_review(client, world):
-    services.commitment_change_status(
-        commitment=world.commitment_b, to="completion_reported", by=None
-    )
-    client.force_login(world.users["manager"])
-    page = client.get(reverse("council:dashboard")).content.decode()
-    assert "awaiting your review" in page and world.commitment_b.title in page
-
-
-def test_empty_states(client, db):
-    from ..views.conftest import make_user
-
-    client.force_login(make_user("newcomer"))
-    page = client.get(reverse("council:dashboard")).content.decode()
-    assert "Nothing is overdue." in page and "No session is planned." in page
-    assert (
-        "not assigned to any council"
-        in client.get(reverse("council:council-list")).content.decode()
-    )
-    assert (
-        "No commitment matches" in client.get(reverse("council:commitment-list")).content.decode()
-    )
 
 
 # Commitment list -----------------------------------------------------------------------
@@ -300,84 +198,6 @@ def test_other_councils_commitments_are_not_listed(client, world):
     assert hidden.pk not in listed(client)
 
 
-# Sessions and agenda --------------------------------------------------------------------
-
-
-def test_secretariat_records_a_session(client, world):
-    client.force_login(world.users["secretariat"])
-    url = reverse("council:session-create", args=[world.council.pk])
-    assert client.get(url).context["form"].initial["number"] == 14
-    data = {
-        "number": 14,
-        "kind": "regular",
-        "status": "planned",
-        "start_date": "2026-12-10",
-        "city": "Bishkek",
-    }
-    response = client.post(url, data)
-    session = Session.objects.get(council=world.council, number=14)
-    assert response.status_code == 302 and response["Location"] == session.get_absolute_url()
-    assert session.history.count() == 1
-
-
-def test_session_form_refuses_bad_input_with_messages(client, world):
-    client.force_login(world.users["secretariat"])
-    url = reverse("council:session-create", args=[world.council.pk])
-    response = client.post(
-        url,
-        {
-            "number": 13,
-            "kind": "regular",
-            "status": "planned",
-            "start_date": "2026-12-10",
-            "end_date": "2026-12-01",
-        },
-    )
-    assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert "end_date" in errors and "already recorded" in errors["number"][0]
-    response = client.post(
-        url, {"number": "x", "kind": "regular", "status": "held", "start_date": "not a date"}
-    )
-    assert response.status_code == 200 and {"number", "start_date"} <= set(
-        response.context["form"].errors
-    )
-    assert Session.objects.filter(council=world.council).count() == 2  # the 12th and 13th only
-
-
-def test_agenda_items_are_added_and_reordered_in_place(client, world):
-    client.force_login(world.users["secretariat"])
-    session = world.session
-    response = client.post(
-        reverse("council:agenda-item-create", args=[session.pk]), {"title": "Energy"}, **HX
-    )
-    assert response.status_code == 200 and "<html" not in response.content.decode()
-    energy = AgendaItem.objects.get(session=session, title="Energy")
-    assert energy.order == 2
-    response = client.post(
-        reverse("council:agenda-item-move", args=[energy.pk]), {"direction": "up"}, **HX
-    )
-    assert response.status_code == 200
-    titles = list(session.agenda_items.order_by("order").values_list("title", flat=True))
-    assert titles == ["Energy", "Trade"]
-    body = response.content.decode()
-    assert body.index("Energy") < body.index("Trade") and 'id="agenda"' in body
-    assert (
-        client.post(
-            reverse("council:agenda-item-move", args=[energy.pk]), {"direction": "sideways"}
-        ).status_code
-        == 400
-    )
-
-
-def test_invalid_agenda_item_returns_the_form_with_errors(client, world):
-    client.force_login(world.users["secretariat"])
-    response = client.post(
-        reverse("council:agenda-item-create", args=[world.session.pk]), {"title": ""}, **HX
-    )
-    assert response.status_code == 422 and "This field is required" in response.content.decode()
-
-
 # Commitments -----------------------------------------------------------------------------
 
 
@@ -520,108 +340,6 @@ def test_commitment_page_shows_timeline_reviews_and_history(client, world):
     assert "Change history" in page
 
 
-# Protocols --------------------------------------------------------------------------------
-
-
-def test_secretariat_records_the_protocol_with_signatories(client, world):
-    client.force_login(world.users["secretariat"])
-    person = world.council.parties.get(code="KZ").people.first()
-    response = client.post(
-        reverse("council:protocol-edit", args=[world.session.pk]),
-        {
-            "title": "Protocol of the 13th session",
-            "status": "signed",
-            "signed_on": "2025-11-14",
-            "signed_in": "Astana",
-            "languages": "ru",
-            "signatories-TOTAL_FORMS": 1,
-            "signatories-INITIAL_FORMS": 0,
-            "signatories-0-person": person.pk,
-        },
-    )
-    assert response.status_code == 302
-    world.protocol.refresh_from_db()
-    assert world.protocol.status == "signed"
-    signatory = world.protocol.signatories.get()
-    assert signatory.position == person.position and signatory.party == person.party
-
-
-def test_signed_protocol_needs_a_date(client, world):
-    client.force_login(world.users["secretariat"])
-    response = client.post(
-        reverse("council:protocol-edit", args=[world.session.pk]),
-        {
-            "title": "P",
-            "status": "signed",
-            "signatories-TOTAL_FORMS": 0,
-            "signatories-INITIAL_FORMS": 0,
-        },
-    )
-    assert response.status_code == 200 and "needs its date of signing" in response.content.decode()
-
-
-def test_protocol_file_upload_and_download(client, world):
-    client.force_login(world.users["secretariat"])
-    upload = SimpleUploadedFile("protocol-kg.pdf", b"%PDF-1.4 kg", content_type="application/pdf")
-    response = client.post(
-        reverse("council:protocol-file-create", args=[world.session.pk]),
-        {"kind": "signed", "language": "ky", "file": upload},
-    )
-    assert response.status_code == 302
-    stored = world.protocol.files.get(language="ky")
-    download = client.get(reverse("council:protocol-file-download", args=[stored.pk]))
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 kg"
-    assert (
-        "attachment" in download["Content-Disposition"]
-        and download["X-Content-Type-Options"] == "nosniff"
-    )
-
-
-def test_print_view_is_a_clean_document(client, world):
-    client.force_login(world.users["manager"])
-    page = client.get(reverse("council:protocol-print", args=[world.session.pk])).content.decode()
-    assert "navbar" not in page and world.commitment_a.title in page
-
-
-def test_protocol_page_without_protocol_has_an_empty_state(client, world):
-    client.force_login(world.users["secretariat"])
-    session = Session.objects.create(
-        council=world.council, number=14, start_date=datetime.date(2027, 1, 1)
-    )
-    page = client.get(reverse("council:protocol-detail", args=[session.pk])).content.decode()
-    assert "No protocol is recorded" in page and "Record the protocol" in page
-    assert client.get(reverse("council:protocol-print", args=[session.pk])).status_code == 404
-
-
-# Profile and sign-in ------------------------------------------------------------------------
-
-
-def test_profile_saves_language_and_sets_the_cookie(client, world):
-    client.force_login(world.users["focal_a"])
-    response = client.post(
-        reverse("council:profile"), {"first_name": "Aigerim", "language": "ru", "email": ""}
-    )
-    assert response.status_code == 302 and response.cookies["django_language"].value == "ru"
-    world.users["focal_a"].refresh_from_db()
-    assert world.users["focal_a"].language == "ru"
-
-
-def test_login_and_logout(client, world):
-    response = client.post(
-        reverse("login"), {"username": "manager", "password": "a-long-test-password"}
-    )
-    assert response.status_code == 302 and response["Location"] == reverse("council:dashboard")
-    assert client.post(reverse("logout")).status_code == 302
-    assert client.get(reverse("council:dashboard")).status_code == 302
-
-
-def test_wrong_password_gets_a_message(client, world):
-    response = client.post(reverse("login"), {"username": "manager", "password": "wrong"})
-    assert (
-        response.status_code == 200 and "correct username and password" in response.content.decode()
-    )
-
-
 def test_second_of_two_concurrent_edits_is_refused_not_lost(client, world):
     """Two people open the same commitment; the first saves; the second is told, and
     nothing the first saved is overwritten."""
@@ -670,18 +388,6 @@ def test_a_progress_report_is_withdrawn_with_a_reason_never_deleted(client, worl
     page = response.content.decode()
     assert "Reported on the wrong commitment." in page and "text-decoration-line-through" in page
     assert StatusUpdate.objects.filter(pk=update.pk).exists()
-
-
-def test_a_protocol_file_is_withdrawn_not_deleted(client, world):
-    client.force_login(world.users["focal_a"])
-    url = reverse("council:protocol-file-withdraw", args=[world.protocol_file.pk])
-    assert client.post(url, {"reason": "x"}).status_code == 403
-    client.force_login(world.users["secretariat"])
-    client.post(url, {"reason": "Unsigned draft uploaded by mistake."})
-    world.protocol_file.refresh_from_db()
-    assert world.protocol_file.is_withdrawn
-    page = client.get(reverse("council:protocol-detail", args=[world.session.pk])).content.decode()
-    assert "Unsigned draft uploaded by mistake." in page
 
 
 def test_history_shows_who_when_and_before_after(client, world):

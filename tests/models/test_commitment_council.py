@@ -5,7 +5,7 @@ import pytest
 from council import services
 from council.models import Commitment
 
-from .factories import CommitmentFactory, CouncilFactory, SessionFactory
+from ..factories import CommitmentFactory, CouncilFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from council import services
 from council.models import Commitment, Indicator, Observation, StatusUpdate
 from council.reporting import figures as reports
 
-from .factories import (
+from ..factories import (
     AgencyFactory,
     CommitmentFactory,
     CouncilFactory,
@@ -173,8 +173,8 @@ def test_chart_segments_link_to_the_filtered_list(data):
     )
 
 
-def test_dashboard_page_and_constant_queries(client, data):
-    manager = UserFactory(is_superuser=True)
+def test_dashboard_page_and_constant_queries(client, data, superuser):
+    manager = superuser
     client.force_login(manager)
     url = reverse("council:report-dashboard") + f"?council={data['council'].pk}"
     with CaptureQueriesContext(connection) as small:
@@ -191,7 +191,9 @@ def test_dashboard_page_and_constant_queries(client, data):
     assert client.get(reverse("council:report-dashboard") + "?council=999999").status_code == 404
 
 
-def test_on_a_large_archive_figures_come_from_the_cache_with_their_time(client, data, monkeypatch):
+def test_on_a_large_archive_figures_come_from_the_cache_with_their_time(
+    client, data, monkeypatch, superuser
+):
     import time_machine
     from django.core.cache import cache
 
@@ -208,7 +210,7 @@ def test_on_a_large_archive_figures_come_from_the_cache_with_their_time(client, 
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         assert completed_bar() == (True, 2)
-        client.force_login(UserFactory(is_superuser=True))
+        client.force_login(superuser)
         url = reverse("council:report-dashboard") + f"?council={data['council'].pk}"
         page = client.get(url).content.decode()
     assert 'id="figures-as-of"' in page and "computed again every 10 minutes" in page
@@ -238,8 +240,8 @@ PAYLOADS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)"]
 
 
 @pytest.fixture
-def exported(client, data):
-    user = UserFactory(is_superuser=True)
+def exported(client, data, superuser):
+    user = superuser
     client.force_login(user)
     a = data["commitments"][0]
     Commitment.objects.filter(pk=a.pk).update(title=PAYLOADS[0], text=PAYLOADS[3], clause="+1+1")
@@ -331,8 +333,8 @@ def test_review_export_is_a_word_document(exported, data):
 # Calendar -------------------------------------------------------------------------------
 
 
-def test_calendar_feeds_parse_and_reset(client, data):
-    user = UserFactory(is_superuser=True)
+def test_calendar_feeds_parse_and_reset(client, data, superuser):
+    user = superuser
     token = services.user_reset_calendar_token(user=user, by=None)
     response = client.get(reverse("council:calendar-deadlines", args=[token]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
@@ -379,7 +381,7 @@ def test_calendar_only_shows_councils_the_user_may_see(client, data):
 # Indicators --------------------------------------------------------------------------------
 
 
-def test_indicator_series_change_and_new_value(client, data):
+def test_indicator_series_change_and_new_value(client, data, superuser):
     indicator = Indicator.objects.create(
         council=data["council"], code="trade", name="Trade turnover", unit="USD"
     )
@@ -393,7 +395,7 @@ def test_indicator_series_change_and_new_value(client, data):
         value=1210,
         change_pct=21,
     )
-    admin = UserFactory(is_superuser=True)
+    admin = superuser
     client.force_login(admin)
     url = reverse("council:indicator-detail", args=[indicator.pk])
     response = client.get(url)

@@ -15,7 +15,7 @@ from council import reminders, roles, services
 from council.models import Reminder, ReminderMute, ReminderRule, Session, User
 from council.services import reminders as reminder_services
 
-from .factories import AgencyFactory, CommitmentFactory, PartyFactory, ResponsibilityFactory
+from ..factories import AgencyFactory, CommitmentFactory, PartyFactory, ResponsibilityFactory
 
 D = datetime.date
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")

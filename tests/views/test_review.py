@@ -16,6 +16,7 @@ from council import roles, services
 from council.models import Commitment, Responsibility, Review
 from council.reporting import review
 
+from ..conftest import make_user
 from ..factories import (
     AgencyFactory,
     CommitmentFactory,
@@ -25,7 +26,6 @@ from ..factories import (
     SectorFactory,
     SessionFactory,
 )
-from .conftest import make_user
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

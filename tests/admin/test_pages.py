@@ -10,9 +10,14 @@ from django.urls import reverse
 from council import services
 from council.models import Commitment, Council, ReminderMute, StatusUpdate
 
-from .factories import CommitmentFactory, ResponsibilityFactory
+from ..factories import CommitmentFactory, ResponsibilityFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # The demo, loaded once for the module (see ``demo_once``): its tests only read it.
+    pytest.mark.usefixtures("demo_once"),
+    pytest.mark.xdist_group("demo-admin-pages"),
+]
 
 MODELS = [m for m in admin.site._registry if m._meta.app_label == "council"]
 

@@ -9,15 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from council import services
 from council.models import Commitment, Review, StatusUpdate
 
-from .factories import CommitmentFactory, SessionFactory, UserFactory
+from ..factories import CommitmentFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 S = Commitment.Status
 
 
-def test_allowed_transition_changes_status_and_records_who_when_why():
+def test_allowed_transition_changes_status_and_records_who_when_why(superuser):
     commitment = CommitmentFactory()
-    user = UserFactory(is_superuser=True)  # a user the policy allows the move
+    user = superuser  # a user the policy allows the move
     update = services.commitment_change_status(
         commitment=commitment, to=S.IN_PROGRESS, by=user, note="Work started"
     )
@@ -74,9 +74,9 @@ def test_cancelling_takes_it_out_of_monitoring():
     assert not Commitment.objects.open().filter(pk=commitment.pk).exists()
 
 
-def test_every_status_change_is_in_the_history_with_user_and_reason():
+def test_every_status_change_is_in_the_history_with_user_and_reason(superuser):
     commitment = CommitmentFactory()
-    user = UserFactory(is_superuser=True)
+    user = superuser
     services.commitment_change_status(commitment=commitment, to=S.IN_PROGRESS, by=user, note="a")
     services.commitment_change_status(
         commitment=commitment, to=S.COMPLETION_REPORTED, by=user, note="b"

@@ -136,7 +136,7 @@ def test_the_lead_moves_from_one_agency_of_a_party_to_another(client, world):
 
 
 def test_the_second_of_two_identical_submits_gets_the_clause_error(client, world, monkeypatch):
-    from ..views.test_pages import commitment_data
+    from .test_commitments import commitment_data
 
     client.force_login(world.users["secretariat"])
     url = reverse("council:commitment-create", args=[world.session.pk])

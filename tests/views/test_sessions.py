@@ -1,5 +1,6 @@
-"""Writes on sessions and protocols from the staff app: one path through the services,
-double submits refused with a form error, changes on the owning page's history."""
+"""Session pages from the staff app: recording a session, its agenda, a session with many
+commitments; writes through one path of services, double submits refused with a form
+error, changes on the owning page's history."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -15,6 +16,7 @@ from council.models import (
 )
 
 from ..factories import PersonFactory, SessionFactory
+from .pages import HX, grow
 
 
 def _after_validation(monkeypatch, model, make_duplicate):
@@ -168,3 +170,98 @@ def test_secretariat_withdraws_a_participant_with_a_reason_and_it_stays_in_histo
     history = _history_section(response)
     assert "Came to the 12th session" in history
     assert f"Participant {world.participant.person.name}" in history
+
+
+def test_a_session_with_many_commitments_shows_the_first_and_links_to_all(client, world):
+    from council.views import SESSION_ROWS_SHOWN
+
+    client.force_login(world.users["secretariat"])
+    grow(world, SESSION_ROWS_SHOWN + 5)
+    total = world.session.commitments.count()
+    body = client.get(reverse("council:session-detail", args=[world.session.pk])).content
+    body = body.decode()
+    first = world.session.commitments.order_by("pk")
+    assert f'href="{first[0].get_absolute_url()}"' in body
+    assert f'href="{first[SESSION_ROWS_SHOWN].get_absolute_url()}"' not in body
+    assert f"The first {SESSION_ROWS_SHOWN} of {total} commitments" in body
+    listing = reverse("council:commitment-list") + f"?session={world.session.pk}"
+    assert f'href="{listing}"' in body
+    assert client.get(listing).context["page"].count == total
+
+
+# Sessions and agenda --------------------------------------------------------------------
+
+
+def test_secretariat_records_a_session(client, world):
+    client.force_login(world.users["secretariat"])
+    url = reverse("council:session-create", args=[world.council.pk])
+    assert client.get(url).context["form"].initial["number"] == 14
+    data = {
+        "number": 14,
+        "kind": "regular",
+        "status": "planned",
+        "start_date": "2026-12-10",
+        "city": "Bishkek",
+    }
+    response = client.post(url, data)
+    session = Session.objects.get(council=world.council, number=14)
+    assert response.status_code == 302 and response["Location"] == session.get_absolute_url()
+    assert session.history.count() == 1
+
+
+def test_session_form_refuses_bad_input_with_messages(client, world):
+    client.force_login(world.users["secretariat"])
+    url = reverse("council:session-create", args=[world.council.pk])
+    response = client.post(
+        url,
+        {
+            "number": 13,
+            "kind": "regular",
+            "status": "planned",
+            "start_date": "2026-12-10",
+            "end_date": "2026-12-01",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "end_date" in errors and "already recorded" in errors["number"][0]
+    response = client.post(
+        url, {"number": "x", "kind": "regular", "status": "held", "start_date": "not a date"}
+    )
+    assert response.status_code == 200 and {"number", "start_date"} <= set(
+        response.context["form"].errors
+    )
+    assert Session.objects.filter(council=world.council).count() == 2  # the 12th and 13th only
+
+
+def test_agenda_items_are_added_and_reordered_in_place(client, world):
+    client.force_login(world.users["secretariat"])
+    session = world.session
+    response = client.post(
+        reverse("council:agenda-item-create", args=[session.pk]), {"title": "Energy"}, **HX
+    )
+    assert response.status_code == 200 and "<html" not in response.content.decode()
+    energy = AgendaItem.objects.get(session=session, title="Energy")
+    assert energy.order == 2
+    response = client.post(
+        reverse("council:agenda-item-move", args=[energy.pk]), {"direction": "up"}, **HX
+    )
+    assert response.status_code == 200
+    titles = list(session.agenda_items.order_by("order").values_list("title", flat=True))
+    assert titles == ["Energy", "Trade"]
+    body = response.content.decode()
+    assert body.index("Energy") < body.index("Trade") and 'id="agenda"' in body
+    assert (
+        client.post(
+            reverse("council:agenda-item-move", args=[energy.pk]), {"direction": "sideways"}
+        ).status_code
+        == 400
+    )
+
+
+def test_invalid_agenda_item_returns_the_form_with_errors(client, world):
+    client.force_login(world.users["secretariat"])
+    response = client.post(
+        reverse("council:agenda-item-create", args=[world.session.pk]), {"title": ""}, **HX
+    )
+    assert response.status_code == 422 and "This field is required" in response.content.decode()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from council import services, views
 from council.models import Reminder, ReminderMute, User
 
-from .factories import CouncilFactory, UserFactory
+from ..factories import CouncilFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

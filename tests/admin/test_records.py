@@ -20,7 +20,12 @@ from council.models import (
     Session,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # The demo, loaded once for the module (see ``demo_once``): its tests only read it.
+    pytest.mark.usefixtures("demo_once"),
+    pytest.mark.xdist_group("demo-admin-records"),
+]
 
 # Every admin of this app. (The log-in lockouts of django-axes are not records: admins
 # delete them to unlock an account.)

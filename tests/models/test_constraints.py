@@ -17,7 +17,7 @@ from council.models import (
     Session,
 )
 
-from .factories import (
+from ..factories import (
     AgencyFactory,
     CommitmentFactory,
     CouncilFactory,

@@ -24,8 +24,7 @@ from council.models import (
     Target,
 )
 
-from .factories import PersonFactory, SessionFactory
-from .views.conftest import world  # noqa: F401 -- the personas of the staff app's tests
+from ..factories import PersonFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

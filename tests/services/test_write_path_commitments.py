@@ -12,7 +12,7 @@ from django.utils import timezone
 from council import roles, services
 from council.models import Commitment, Responsibility, Review
 
-from .factories import (
+from ..factories import (
     AgencyFactory,
     CommitmentFactory,
     ResponsibilityFactory,
@@ -189,9 +189,9 @@ def test_a_review_decision_by_a_user_follows_the_policy():
     assert Review.objects.get().decided_by == secretariat
 
 
-def test_a_review_completes_from_any_open_status_but_a_user_does_not():
+def test_a_review_completes_from_any_open_status_but_a_user_does_not(superuser):
     commitment, session = _reviewable()
-    admin = UserFactory(is_superuser=True)
+    admin = superuser
     services.commitment_change_status(commitment=commitment, to=S.IN_PROGRESS, by=admin)
     with pytest.raises(PermissionDenied):
         services.commitment_change_status(commitment=commitment, to=S.COMPLETED, by=admin)

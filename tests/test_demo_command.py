@@ -1,0 +1,18 @@
+"""The ``load_demo`` command, on an empty database (the demo's facts are in ``test_demo.py``,
+which loads the demo once for all its tests)."""
+
+import pytest
+from django.core.management import call_command
+
+from council.models import Council
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_command_runs_once_and_prints_users(capsys):
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    assert "Demo data loaded" in first and "secretariat" in first and "password" in first
+    call_command("load_demo")
+    assert "not loaded again" in capsys.readouterr().out
+    assert Council.objects.count() == 2
