@@ -261,6 +261,9 @@ def test_focal_point_reports_progress_with_an_attachment(client, world):
     assert response.status_code == 200
     body = response.content.decode()
     assert "<html" not in body and "Status changed" in body and "act.pdf" in body
+    # The attachment's mark is a drawn icon, not an emoji some systems have no glyph for.
+    link = body[body.index("act.pdf") - 700 : body.index("act.pdf")]
+    assert "<svg" in link and "\N{PAPERCLIP}" not in body
     update = StatusUpdate.objects.filter(commitment=world.commitment_a).first()
     assert (
         update.author == world.users["focal_a"] and update.agency == world.users["focal_a"].agency
