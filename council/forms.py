@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -210,13 +213,11 @@ class CommitmentForm(ModelForm):
         self.instance.session = session
         self.fields["version"].initial = self.instance.version
         self.fields["agenda_item"].queryset = session.agenda_items.all()
-        self.fields["carries_over"].queryset = (
-            Commitment.objects.filter(
-                session__council=session.council, session__number__lt=session.number
-            )
-            .select_related("session__council")
-            .order_by("-session__number", "clause")
-        )
+        earlier = Commitment.objects.filter(
+            session__council=session.council, session__number__lt=session.number
+        ).select_related("session__council")
+        self.fields["carries_over"].queryset = earlier
+        self.fields["carries_over"].choices = carried_over_choices(earlier)
 
     def clean_clause(self):
         # Shown with the form's other errors; the service checks it again when saving.
@@ -224,6 +225,27 @@ class CommitmentForm(ModelForm):
         if services.commitments.clause_taken(self.instance.session_id, clause, self.instance.pk):
             raise services.commitments.clause_error(clause).error_dict["clause"][0]
         return clause
+
+
+def clause_key(clause: str) -> tuple:
+    """Clauses in the protocol's order: 2.1, 2.2, … 2.9, 2.10 (numbers as numbers)."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.split(r"(\d+)", clause or "")
+        if part
+    )
+
+
+def carried_over_choices(commitments) -> list:
+    """Earlier commitments grouped by session, newest session first, clauses in order."""
+    by_session: dict = {}
+    for commitment in commitments:
+        by_session.setdefault(commitment.session, []).append(commitment)
+    choices: list = [("", "---------")]
+    for session in sorted(by_session, key=lambda s: -s.number):
+        rows = sorted(by_session[session], key=lambda c: (clause_key(c.clause), c.pk))
+        choices.append((str(session), [(c.pk, Truncator(str(c)).chars(90)) for c in rows]))
+    return choices
 
 
 def share_choices(formset, form, name: str, queryset) -> None:

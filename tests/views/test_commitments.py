@@ -402,3 +402,23 @@ def test_history_shows_who_when_and_before_after(client, world):
     page = client.get(session.get_absolute_url()).content.decode()
     assert "Change history" in page and "Venue moved" in page
     assert "<del>Astana</del>" in page and "<ins>Bishkek</ins>" in page
+
+
+def test_carries_over_lists_earlier_clauses_in_protocol_order_by_session(client, world):
+    """2.1, 2.2, 2.9, 2.10 — not 2.1, 2.10, 2.2 — each under its session, newest first."""
+    earlier = Session.objects.create(
+        council=world.council, number=5, start_date=datetime.date(2015, 5, 1)
+    )
+    for clause in ["2.10", "2.2", "2.9", "2.1"]:
+        CommitmentFactory(session=earlier, clause=clause, title=f"Clause {clause}")
+    later = Session.objects.create(
+        council=world.council, number=world.session.number + 1, start_date=datetime.date(2027, 5, 1)
+    )
+    client.force_login(world.users["secretariat"])
+    page = client.get(reverse("council:commitment-create", args=[later.pk])).content.decode()
+    select = page[page.index('name="carries_over"') :]
+    select = select[: select.index("</select>")]
+    order = [select.index(f"Clause {c}<") for c in ["2.1", "2.2", "2.9", "2.10"]]
+    assert order == sorted(order)
+    groups = [select.index(f'label="{s}"') for s in (world.session, earlier)]  # 13, then 5
+    assert groups == sorted(groups)  # the newer session's clauses come first
