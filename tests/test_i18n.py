@@ -388,3 +388,16 @@ def test_kazakh_dates_and_numbers_follow_kazakh_usage():
         assert formats.number_format(Decimal("1400.5"), 1, force_grouping=True) == "1\xa0400,5"
     with translation.override("en"):  # the others are untouched
         assert formats.number_format(Decimal("1400.5"), 1, force_grouping=True) == "1,400.5"
+
+
+def test_english_dates_have_one_unambiguous_style():
+    """Day first, month as a word: never 10/03/2026 (10 March or 3 October?) beside
+    "Jan. 16, 2027"."""
+    from django.utils.formats import date_format
+
+    with translation.override("en"):
+        day = datetime.date(2026, 3, 10)
+        assert date_format(day, "SHORT_DATE_FORMAT") == "10 Mar 2026"
+        assert date_format(datetime.date(2027, 1, 16)) == "16 Jan 2027"
+        moment = datetime.datetime(2026, 3, 10, 18, 5)
+        assert date_format(moment, "SHORT_DATETIME_FORMAT") == "10 Mar 2026, 18:05"

@@ -17,7 +17,7 @@ from council.models import Session
 D = datetime.date
 OUTSIDE = [D(1, 1, 1), D(1899, 12, 31), D(2101, 1, 1), D(9999, 12, 31)]
 INSIDE = [D(1900, 1, 1), D(2100, 12, 31)]
-MESSAGE = "Enter a date from 01/01/1900 to 12/31/2100."
+MESSAGE = "Enter a date from 01 Jan 1900 to 31 Dec 2100."
 
 
 def session_form(world, day):
