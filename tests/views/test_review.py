@@ -338,6 +338,28 @@ def test_decision_form_records_and_shows_the_decision(secretariat, data):
     assert secretariat.get(url(data)).context["summary"]["decided"] == 4
 
 
+def test_decision_starts_empty_and_is_required(secretariat, data):
+    """A row left as it came must not end monitoring: no decision is chosen in advance,
+    and a form sent without one records nothing."""
+    target = data.reviewed[4]
+    page = secretariat.get(url(data)).content.decode()
+    select = re.search(
+        rf'<select[^>]*name="decision" id="decision-{target.pk}".*?</select>', page, re.S
+    ).group(0)
+    selected = re.findall(r'<option value="([^"]*)" selected>', select)
+    assert selected == [""] and "— choose a decision —" in select
+    response = secretariat.post(
+        reverse("council:session-review-decide", args=[data.s13.pk, target.pk]),
+        {"decision": "", "note": "kept text"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 422 and "<html" not in body
+    assert "Choose a decision." in body and "kept text" in body
+    assert f'id="decision-{target.pk}-error"' in body
+    assert not Review.objects.filter(commitment=target, session=data.s13).exists()
+
+
 def test_decision_form_errors_return_the_row(secretariat, data):
     target = data.reviewed[4]
     response = secretariat.post(
