@@ -437,7 +437,12 @@ class ProfileForm(ModelForm):
 class ReviewDecisionForm(forms.Form):
     """The council's decision on one earlier commitment, recorded at a session."""
 
-    decision = forms.ChoiceField(label=_("Decision"), choices=Review.Decision.choices)
+    # No decision is chosen in advance: a row left as it came must not end monitoring.
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("", _("— choose a decision —")), *Review.Decision.choices],
+        error_messages={"required": _("Choose a decision.")},
+    )
     new_deadline = forms.DateField(
         label=_("New deadline"),
         required=False,

@@ -217,6 +217,18 @@ def name_of(row: dict, path: str) -> str:
     return next((row[column] for column in name_columns(path) if row[column]), "")
 
 
+def name_expression(path: str):
+    """The translated name at ``path`` as one SQL expression, in the current language
+    with django-modeltranslation's fallback: the first filled column of
+    ``name_columns(path)`` (an empty text counts as not translated). For annotations that
+    a query groups or orders by, where ``name_of`` cannot run."""
+    from django.db.models.functions import NullIf
+
+    text = models.CharField()
+    columns = [NullIf(F(column), Value(""), output_field=text) for column in name_columns(path)]
+    return columns[0] if len(columns) == 1 else Coalesce(*columns, output_field=text)
+
+
 def localized_values(queryset, *fields: str, names: tuple[str, ...]) -> list[tuple]:
     """Rows of ``fields`` then each of ``names`` (paths to translated names, may cross
     relations) in the current language, falling back as django-modeltranslation does: the

@@ -4,6 +4,7 @@ language switcher."""
 
 import copy
 import datetime
+import io
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import F
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -277,6 +279,40 @@ def test_council_page_shows_reference_data_and_figures_in_russian(client, demo):
     assert "около 1,4 млрд долл. США" in text and "326 млн долл. США" in text
     english = in_language(client, "en").get(reverse("council:council-detail", args=[igc.pk]))
     assert "about USD 1.4 bn" in english.content.decode()
+
+
+def test_review_groups_are_headed_in_the_readers_language(client, demo):
+    """The review reads its group names as columns, not through the models: the page and
+    the Word file still name sectors, parties and agencies in the reader's language."""
+    from docx import Document
+
+    from council.documents import word
+    from council.reporting import review
+
+    client.force_login(User.objects.get(username="secretariat"))
+    session = Session.objects.get(council__kind=Council.Kind.INTERGOVERNMENTAL_COUNCIL, number=13)
+    sectors = Sector.objects.filter(
+        pk__in=review.reviewed_commitments(session).values("sector_id")
+    ).exclude(name_ru=F("name_en"))
+    assert sectors, "the demo's review has translated sectors"
+    ru_url = reverse("council:session-review", args=[session.pk])
+    page = in_language(client, "ru").get(ru_url).content.decode()
+    headings = " ".join(re.findall(r'<h2 class="h5"[^>]*>(.*?)</h2>', page, re.S))
+    for sector in sectors:
+        assert sector.name_ru in headings and sector.name_en not in headings
+    agencies = in_language(client, "ru").get(ru_url + "?by=agency").content.decode()
+    assert "Республика Казахстан" in agencies and "Republic of Kazakhstan" not in agencies
+    with translation.override("ru"):
+        groups = review.all_groups(session, review.BY_SECTOR)
+        document = Document(io.BytesIO(word.review_docx(session, groups, review.BY_SECTOR)))
+    titles = {p.text for p in document.paragraphs if p.style.name.startswith("Heading")}
+    for sector in sectors:
+        assert sector.name_ru in titles and sector.name_en not in titles
+    response = in_language(client, "ru").get(
+        reverse("council:session-review-export", args=[session.pk])
+    )
+    exported = Document(io.BytesIO(response.content))
+    assert {p.text for p in exported.paragraphs if p.style.name.startswith("Heading")} == titles
 
 
 # Numbers and money ------------------------------------------------------------------------

@@ -125,7 +125,8 @@ def status_counts(counts: dict[str, int]) -> list[tuple[str, str, int]]:
 
 def rows(session: Session, by: str) -> QuerySet[Commitment]:
     """The review's rows annotated with their group: ``group_id`` (sector or agency id,
-    NULL for none), ``group_order``, ``group_title`` and ``group_subtitle``.
+    NULL for none), ``group_order``, ``group_title`` and ``group_subtitle``, the names in
+    the active language (with django-modeltranslation's fallback).
 
     By agency a row is a (commitment, agency) pair: every lead agency of the commitment,
     or all its agencies when none is lead, or one row with no agency when none is named.
@@ -152,14 +153,14 @@ def rows(session: Session, by: str) -> QuerySet[Commitment]:
             .annotate(
                 group_id=F("agency_row__agency_id"),
                 group_order=F("agency_row__party__order"),
-                group_title=F("agency_row__party__name"),
-                group_subtitle=F("agency_row__agency__name"),
+                group_title=querysets.name_expression("agency_row__party__name"),
+                group_subtitle=querysets.name_expression("agency_row__agency__name"),
             )
         )
     return queryset.annotate(
         group_id=F("sector_id"),
         group_order=F("sector__order"),
-        group_title=F("sector__name"),
+        group_title=querysets.name_expression("sector__name"),
         group_subtitle=Value(""),
     )
 

@@ -40,6 +40,9 @@ def review_record_decision(
         errors["session"] = _("A commitment is reviewed by sessions of its own council.")
     elif commitment.session.number >= session.number:
         errors["session"] = _("Only a later session can review a commitment.")
+    if decision not in Review.Decision.values:
+        # Whoever calls, no decision is taken for the council by default.
+        errors["decision"] = _("Choose a decision.")
     if decision == Review.Decision.EXTEND and not new_deadline:
         errors["new_deadline"] = _("Give the new deadline.")
     if decision == Review.Decision.REPLACE:

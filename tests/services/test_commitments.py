@@ -185,6 +185,18 @@ def test_review_is_refused_from_an_earlier_session_or_another_council():
     assert not Review.objects.exists()
 
 
+def test_review_without_a_decision_records_nothing():
+    commitment, session = _reviewable()
+    for decision in ("", "maybe"):
+        with pytest.raises(ValidationError) as error:
+            services.review_record_decision(
+                commitment=commitment, session=session, decision=decision, by=None
+            )
+        assert "decision" in error.value.message_dict
+    commitment.refresh_from_db()
+    assert commitment.is_monitored and not Review.objects.exists()
+
+
 def test_a_session_decides_once_per_commitment():
     commitment, session = _reviewable()
     services.review_record_decision(

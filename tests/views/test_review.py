@@ -338,6 +338,47 @@ def test_decision_form_records_and_shows_the_decision(secretariat, data):
     assert secretariat.get(url(data)).context["summary"]["decided"] == 4
 
 
+def test_page_says_how_many_commitments_are_still_undecided(secretariat, data):
+    """The count near the top is the review's, and leads to the undecided rows."""
+    total = len(data.reviewed)
+    page = secretariat.get(url(data)).content.decode()
+    line = re.search(r"<p[^>]*data-undecided-count>(.*?)</p>", page, re.S).group(1)
+    assert f"{total - 2} of {total} commitments still undecided" in line
+    assert 'href="?by=sector&amp;undecided=1"' in line
+    target = data.reviewed[4]
+    secretariat.post(
+        reverse("council:session-review-decide", args=[data.s13.pk, target.pk]),
+        {"decision": "keep"},
+    )
+    page = secretariat.get(url(data, by="agency")).content.decode()
+    assert f"{total - 3} of {total} commitments still undecided" in page
+    assert 'href="?by=agency&amp;undecided=1"' in page
+    undecided = secretariat.get(url(data, undecided=1))
+    assert undecided.context["page"].paginator.count == total - 3
+
+
+def test_decision_starts_empty_and_is_required(secretariat, data):
+    """A row left as it came must not end monitoring: no decision is chosen in advance,
+    and a form sent without one records nothing."""
+    target = data.reviewed[4]
+    page = secretariat.get(url(data)).content.decode()
+    select = re.search(
+        rf'<select[^>]*name="decision" id="decision-{target.pk}".*?</select>', page, re.S
+    ).group(0)
+    selected = re.findall(r'<option value="([^"]*)" selected>', select)
+    assert selected == [""] and "— choose a decision —" in select
+    response = secretariat.post(
+        reverse("council:session-review-decide", args=[data.s13.pk, target.pk]),
+        {"decision": "", "note": "kept text"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 422 and "<html" not in body
+    assert "Choose a decision." in body and "kept text" in body
+    assert f'id="decision-{target.pk}-error"' in body
+    assert not Review.objects.filter(commitment=target, session=data.s13).exists()
+
+
 def test_decision_form_errors_return_the_row(secretariat, data):
     target = data.reviewed[4]
     response = secretariat.post(
