@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -367,6 +368,16 @@ class StatusUpdateForm(forms.Form):
 
 
 class ProtocolForm(ModelForm):
+    # The language versions of equal force, chosen by name among the interface languages
+    # (stored as codes, "ru,kk,ky", in the order of settings.LANGUAGES).
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("The language versions of equal force."),
+    )
+
     class Meta(ModelForm.Meta):
         model = Protocol
         fields = ["title", "number", "status", "signed_on", "signed_in", "languages", "notes"]
@@ -375,12 +386,17 @@ class ProtocolForm(ModelForm):
     def __init__(self, *args, session: Session, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.session = session
+        self.initial["languages"] = self.instance.language_list
         if not self.instance.pk:
             # A new instance's empty values are already in ``initial``: replace them.
             self.initial["title"] = self.initial.get("title") or _(
                 "Protocol of the %(session)s"
             ) % {"session": session}
-            self.initial["languages"] = self.initial.get("languages") or "ru"
+            self.initial["languages"] = self.initial["languages"] or ["ru"]
+
+    def clean_languages(self) -> str:
+        chosen = set(self.cleaned_data["languages"])
+        return ",".join(code for code, _name in settings.LANGUAGES if code in chosen)
 
 
 class SignatoryForm(ModelForm):

@@ -66,6 +66,12 @@ class Protocol(Sourced):
         return reverse("council:protocol-detail", args=[self.session_id])
 
     @property
+    def language_names(self) -> list[str]:
+        """The language versions by name, in the reader's language."""
+        names = dict(settings.LANGUAGES)
+        return [str(names.get(code, code)) for code in self.language_list]
+
+    @property
     def language_list(self) -> list[str]:
         return [code.strip() for code in self.languages.split(",") if code.strip()]
 

@@ -90,3 +90,32 @@ def test_a_protocol_file_is_withdrawn_not_deleted(client, world):
     assert world.protocol_file.is_withdrawn
     page = client.get(reverse("council:protocol-detail", args=[world.session.pk])).content.decode()
     assert "Unsigned draft uploaded by mistake." in page
+
+
+def test_protocol_languages_are_chosen_by_name_and_shown_by_name(client, world):
+    """Checkboxes named after the interface languages, not a field of typed codes."""
+    client.force_login(world.users["secretariat"])
+    url = reverse("council:protocol-edit", args=[world.session.pk])
+    form = client.get(url).content.decode()
+    assert 'type="checkbox" name="languages" value="kk"' in form and ">Kazakh</label>" in form
+    data = {
+        "title": "Protocol of the 13th session",
+        "number": "13",
+        "status": "signed",
+        "signed_on": "2025-11-14",
+        "signed_in": "Astana",
+        "languages": ["ky", "ru", "kk"],
+        "notes": "",
+        "signatories-TOTAL_FORMS": "0",
+        "signatories-INITIAL_FORMS": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    world.session.refresh_from_db()
+    assert world.session.protocol.languages == "ru,kk,ky"
+    page = client.get(reverse("council:protocol-detail", args=[world.session.pk])).content
+    assert "Russian, Kazakh, Kyrgyz" in page.decode()
+    refused = client.post(url, {**data, "languages": ["xx"]})
+    assert refused.status_code == 200 and "xx is not one of the available choices" in (
+        refused.content.decode()
+    )
