@@ -102,6 +102,31 @@ def test_csv_has_the_same_columns_and_values(admin_client, council_data):
     assert first[7] == "MTI (KZ); MoE (KG)"
 
 
+@pytest.mark.parametrize(
+    ("language", "delimiter"), [("ru", ";"), ("kk", ";"), ("ky", ";"), ("en", ",")]
+)
+def test_csv_separator_follows_the_language(admin_client, council_data, language, delimiter):
+    """Excel with Russian regional settings splits a CSV on ";" (the decimal is ",")."""
+    import csv
+
+    from django.conf import settings
+    from django.utils import translation
+
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = _get(admin_client, "csv", council=council_data["council"].pk)
+    data = b"".join(response.streaming_content)
+    assert data.startswith("\ufeff".encode())  # so Excel reads it as UTF-8
+    text = data.decode("utf-8-sig")
+    with translation.override(language):
+        header = exports.headers()
+    assert text.splitlines()[0].split(delimiter) == header
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    assert len(rows) == 3 and all(len(row) == len(header) for row in rows)
+    with translation.override("en"):
+        english = exports.headers()
+    assert (header != english) == (language != "en")  # translated: the language did switch
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_export_queries_do_not_grow_with_rows(admin_client, council_data, fmt, monkeypatch):
     client = admin_client
