@@ -26,6 +26,9 @@ CHUNK = 2000
 # Excel takes the CSV separator from the regional settings: with Russian (as in Kazakhstan
 # and Kyrgyzstan) the list separator is ";", since "," is the decimal comma there.
 SEMICOLON_LANGUAGES = frozenset({"ru", "kk", "ky"})
+# Column widths in characters, in the order of ``headers()``; a longer header widens its
+# column (``column_widths``).
+WIDTHS = (12, 8, 12, 8, 40, 60, 20, 30, 30, 12, 14, 14, 10, 12, 40)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -62,6 +65,13 @@ def headers() -> list[str]:
         _("Overdue"),
         _("Under monitoring"),
         _("Link"),
+    ]
+
+
+def column_widths(header: list[str]) -> list[int]:
+    """``WIDTHS``, each at least as wide as its header (in the active language) needs."""
+    return [
+        max(width, min(len(title) + 2, 40)) for width, title in zip(WIDTHS, header, strict=True)
     ]
 
 
@@ -184,8 +194,11 @@ def _csv_lines(commitments, site_url: str, language, delimiter: str) -> Iterator
 
 def xlsx_file(commitments: QuerySet[Commitment], site_url: str):
     """The workbook in a temporary file, to stream; see ``xlsx`` for why not openpyxl."""
+    header = headers()
     return xlsx.write(
-        headers(),
+        header,
         ([cell(value) for value in row] for row in rows(commitments, site_url)),
         sheet_name=_("Commitments"),
+        widths=column_widths(header),
+        date_format=xlsx.LOCAL_DATE_FORMAT if _local_language() else xlsx.DATE_FORMAT,
     )
