@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import Agency, Commitment, Council, Responsibility, Sector
@@ -23,6 +23,12 @@ from ..text import xml_safe
 from . import xlsx
 
 CHUNK = 2000
+# Excel takes the CSV separator from the regional settings: with Russian (as in Kazakhstan
+# and Kyrgyzstan) the list separator is ";", since "," is the decimal comma there.
+SEMICOLON_LANGUAGES = frozenset({"ru", "kk", "ky"})
+# Column widths in characters, in the order of ``headers()``; a longer header widens its
+# column (``column_widths``).
+WIDTHS = (12, 8, 12, 8, 40, 60, 20, 30, 30, 12, 14, 14, 10, 12, 40)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -60,6 +66,18 @@ def headers() -> list[str]:
         _("Under monitoring"),
         _("Link"),
     ]
+
+
+def column_widths(header: list[str]) -> list[int]:
+    """``WIDTHS``, each at least as wide as its header (in the active language) needs."""
+    return [
+        max(width, min(len(title) + 2, 40)) for width, title in zip(WIDTHS, header, strict=True)
+    ]
+
+
+def _local_language() -> bool:
+    """Whether the active language is one whose Excel expects ``;`` and ``dd.mm.yyyy``."""
+    return (translation.get_language() or "").split("-")[0] in SEMICOLON_LANGUAGES
 
 
 def rows(commitments: QuerySet[Commitment], site_url: str) -> Iterator[list]:
@@ -150,22 +168,37 @@ class _Echo:
 
 
 def csv_stream(commitments: QuerySet[Commitment], site_url: str) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # so Excel opens UTF-8 (Cyrillic) correctly
-    yield writer.writerow(headers())
-    for row in rows(commitments, site_url):
-        yield writer.writerow(
-            [
-                value.isoformat() if isinstance(value, datetime.date) else cell(value)
-                for value in row
-            ]
-        )
+    """The CSV, separated by ``;`` in Russian, Kazakh and Kyrgyz, by ``,`` in English.
+
+    The language is read now, when the response is made, and held while the rows are
+    written later, as the response streams.
+    """
+    language = translation.get_language()
+    delimiter = ";" if _local_language() else ","
+    return _csv_lines(commitments, site_url, language, delimiter)
+
+
+def _csv_lines(commitments, site_url: str, language, delimiter: str) -> Iterator[str]:
+    with translation.override(language):
+        writer = csv.writer(_Echo(), delimiter=delimiter)
+        yield "\ufeff"  # so Excel opens UTF-8 (Cyrillic) correctly
+        yield writer.writerow(headers())
+        for row in rows(commitments, site_url):
+            yield writer.writerow(
+                [
+                    value.isoformat() if isinstance(value, datetime.date) else cell(value)
+                    for value in row
+                ]
+            )
 
 
 def xlsx_file(commitments: QuerySet[Commitment], site_url: str):
     """The workbook in a temporary file, to stream; see ``xlsx`` for why not openpyxl."""
+    header = headers()
     return xlsx.write(
-        headers(),
+        header,
         ([cell(value) for value in row] for row in rows(commitments, site_url)),
         sheet_name=_("Commitments"),
+        widths=column_widths(header),
+        date_format=xlsx.LOCAL_DATE_FORMAT if _local_language() else xlsx.DATE_FORMAT,
     )

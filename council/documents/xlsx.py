@@ -28,6 +28,8 @@ MAX_CELL_CHARS = 32767
 # not as a negative or shifted day number.
 _FIRST_DATE = datetime.date(1900, 3, 1)
 DATE_FORMAT = "yyyy-mm-dd"
+# As Russian, Kazakh and Kyrgyz write a date (Excel's codes, whatever its language).
+LOCAL_DATE_FORMAT = "dd.mm.yyyy"
 
 _OPTIONS = {
     "constant_memory": True,
@@ -64,17 +66,30 @@ def _write_cell(sheet, row: int, col: int, value, text_format=None, date_format=
     _write_cell(sheet, row, col, str(value), text_format)
 
 
-def write(header: Sequence[str], rows: Iterable[Sequence], *, sheet_name: str):
+def write(
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    sheet_name: str,
+    widths: Sequence[float] | None = None,
+    date_format: str = DATE_FORMAT,
+):
     """The workbook as an open temporary file positioned at its start (the caller closes it).
 
-    ``rows`` is read once, as it comes: one row is held at a time.
+    ``rows`` is read once, as it comes: one row is held at a time. ``widths`` (characters,
+    one per header column) sets the columns' widths; without it Excel's default stays.
     """
     spool = tempfile.TemporaryFile()  # noqa: SIM115 -- returned open, the response closes it
     workbook = xlsxwriter.Workbook(spool, _OPTIONS)
     try:
         sheet = workbook.add_worksheet(_sheet_name(sheet_name))
         bold = workbook.add_format({"bold": True})
-        date = workbook.add_format({"num_format": DATE_FORMAT})
+        date = workbook.add_format({"num_format": date_format})
+        if widths is not None:
+            if len(widths) != len(header):
+                raise ValueError(f"{len(widths)} widths for {len(header)} columns")
+            for col, width in enumerate(widths):  # before any row, as constant memory needs
+                sheet.set_column(col, col, width)
         sheet.freeze_panes(1, 0)
         for col, title in enumerate(header):
             _write_cell(sheet, 0, col, title, bold)

@@ -81,6 +81,39 @@ def test_xlsx_streams_the_same_columns_with_dates_as_dates(admin_client, council
     assert workbook.active.cell(1, 1).font.b
 
 
+@pytest.mark.parametrize(
+    ("language", "date_format"),
+    [("ru", "dd.mm.yyyy"), ("kk", "dd.mm.yyyy"), ("ky", "dd.mm.yyyy"), ("en", "yyyy-mm-dd")],
+)
+def test_xlsx_columns_are_sized_and_dates_local(admin_client, council_data, language, date_format):
+    """Columns as wide as their content wants, dates as the language writes them."""
+    from django.conf import settings
+
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = _get(admin_client, "xlsx", council=council_data["council"].pk)
+    workbook, rows = _sheet_rows(response)
+    sheet = workbook.active
+    header = rows[0]
+    # Neighbouring columns of one width come back as one range (min..max).
+    widths = {
+        col: dimension.width
+        for dimension in sheet.column_dimensions.values()
+        if dimension.customWidth
+        for col in range(dimension.min, dimension.max + 1)
+    }
+    width = {title: widths.get(col, 0) for col, title in enumerate(header, start=1)}
+    for title in header:
+        assert width[title] >= max(8, min(len(title) + 2, 40)), title  # the header fits
+    assert width[header[3]] < width[header[4]] < width[header[5]]  # clause, title, text
+    assert 12 <= width[header[2]] < 20  # a date
+    for row in range(2, len(rows) + 1):
+        for col in (3, 10):  # session date, deadline
+            if sheet.cell(row, col).value is not None:
+                assert sheet.cell(row, col).is_date
+                assert sheet.cell(row, col).number_format == date_format
+    assert sheet.freeze_panes == "A2"
+
+
 def test_xlsx_is_a_valid_package(admin_client, council_data):
     data = b"".join(_get(admin_client, "xlsx").streaming_content)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -100,6 +133,31 @@ def test_csv_has_the_same_columns_and_values(admin_client, council_data):
     first = next(row for row in rows[1:] if row[3] == "'=1+1")
     assert first[2] == "2025-11-14" and first[9] == "2026-06-01"
     assert first[7] == "MTI (KZ); MoE (KG)"
+
+
+@pytest.mark.parametrize(
+    ("language", "delimiter"), [("ru", ";"), ("kk", ";"), ("ky", ";"), ("en", ",")]
+)
+def test_csv_separator_follows_the_language(admin_client, council_data, language, delimiter):
+    """Excel with Russian regional settings splits a CSV on ";" (the decimal is ",")."""
+    import csv
+
+    from django.conf import settings
+    from django.utils import translation
+
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = _get(admin_client, "csv", council=council_data["council"].pk)
+    data = b"".join(response.streaming_content)
+    assert data.startswith("\ufeff".encode())  # so Excel reads it as UTF-8
+    text = data.decode("utf-8-sig")
+    with translation.override(language):
+        header = exports.headers()
+    assert text.splitlines()[0].split(delimiter) == header
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    assert len(rows) == 3 and all(len(row) == len(header) for row in rows)
+    with translation.override("en"):
+        english = exports.headers()
+    assert (header != english) == (language != "en")  # translated: the language did switch
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -128,10 +186,10 @@ def test_export_memory_is_held_per_chunk(council_data, monkeypatch):
     assert len(list(rows)) == 2
 
 
-def _written(header, rows, sheet_name="Commitments"):
+def _written(header, rows, sheet_name="Commitments", **options):
     xlsx = exports.xlsx  # where the exports write it, wherever that module lives
 
-    with xlsx.write(header, rows, sheet_name=sheet_name) as spool:
+    with xlsx.write(header, rows, sheet_name=sheet_name, **options) as spool:
         return load_workbook(io.BytesIO(spool.read()))
 
 
@@ -161,6 +219,17 @@ def test_xlsx_writer_values_dates_and_header():
     assert sheet.cell(2, 5).number_format == "yyyy-mm-dd" and sheet.cell(2, 5).is_date
     assert sheet.freeze_panes == "A2" and sheet.title == "Обязательства   1 "
     assert not any(dim.width and dim.customWidth for dim in sheet.column_dimensions.values())
+
+
+def test_xlsx_writer_sets_widths_and_date_format():
+    rows = [["1", datetime.date(2026, 6, 1)]]
+    sheet = _written(["Clause", "Deadline"], rows, widths=[8, 12], date_format="dd.mm.yyyy").active
+    assert 8 <= sheet.column_dimensions["A"].width < 9
+    assert 12 <= sheet.column_dimensions["B"].width < 13
+    assert sheet.cell(2, 2).number_format == "dd.mm.yyyy" and sheet.cell(2, 2).is_date
+    assert sheet.freeze_panes == "A2"
+    with pytest.raises(ValueError, match="widths"):
+        exports.xlsx.write(["A", "B"], [], sheet_name="S", widths=[8])
 
 
 def test_xlsx_writer_refuses_a_row_of_the_wrong_length():

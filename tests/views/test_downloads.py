@@ -57,6 +57,20 @@ def test_word_documents_are_named_after_their_session(client, world, named, name
     )
 
 
+def test_word_documents_are_named_in_russian_as_they_are_said(client, world, named, settings):
+    """The file name reads as a ministry would title the document, not as a translated label."""
+    named("МПС КЗ–КГ")
+    client.force_login(world.users["secretariat"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    decisions = client.get(reverse("council:session-decisions-export", args=[world.session.pk]))
+    assert disposition(decisions) == ("attachment", "Решения 13-го заседания МПС КЗ–КГ.docx")
+    review = client.get(reverse("council:session-review-export", args=[world.session.pk]))
+    assert disposition(review) == (
+        "attachment",
+        "Рассмотрение исполнения решений 13-го заседания МПС КЗ–КГ.docx",
+    )
+
+
 @pytest.mark.parametrize("name", NAMES.values(), ids=NAMES.keys())
 def test_uploaded_files_keep_their_names_safely(client, world, named, name):
     shown = named(name)
