@@ -176,3 +176,12 @@
     showRequestError("errorNetwork", "");
   });
 })();
+
+// The language switcher returns to the page as it is now: filters changed with htmx
+// pushed a new address after the page (and the switcher's "next") was drawn.
+document.addEventListener("htmx:pushedIntoHistory", function () {
+  var next = document.querySelector("form[data-language-switcher] input[name=next]");
+  if (next) {
+    next.value = window.location.pathname + window.location.search;
+  }
+});

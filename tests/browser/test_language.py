@@ -47,3 +47,15 @@ def test_switch_to_russian_and_keep_it(catalogues, demo_site, sign_in, browser):
         expect(page.get_by_role("heading", name="Мои открытые поручения")).to_be_visible()
     finally:
         context.close()
+
+
+def test_switching_language_keeps_the_filters_chosen_on_the_page(catalogues, demo_site, sign_in):
+    page = sign_in("manager", "manager-demo-2026")
+    page.goto(demo_site.url + reverse("council:commitment-list"))
+    page.get_by_label("Status").select_option("in_progress")  # htmx: results and address change
+    page.wait_for_url("**status=in_progress**")
+    page.get_by_label("Interface language").select_option("ru")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_url("**status=in_progress**")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.get_by_label("Статус")).to_have_value("in_progress")
