@@ -13,7 +13,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..history import changed_labels
@@ -25,9 +24,9 @@ from ..models import (
     Session,
     StatusUpdate,
     User,
-    Withdrawable,
 )
 from ..policies import Policy
+from ._records import record_withdraw, save_with_history
 
 # What the services write from a form or the admin; the rest (status, council, version,
 # timestamps) only the services themselves set.
@@ -363,9 +362,12 @@ def _change_status(
         if to in (Commitment.Status.CANCELLED, Commitment.Status.SUPERSEDED):
             locked.is_monitored = False
         locked.version += 1
-        locked._history_user = by
-        locked._change_reason = note or str(update)
-        locked.save(update_fields=["status", "is_monitored", "version", "updated_at"])
+        save_with_history(
+            locked,
+            by=by,
+            reason=note or str(update),
+            update_fields=["status", "is_monitored", "version", "updated_at"],
+        )
     commitment.status = locked.status
     commitment.is_monitored = locked.is_monitored
     commitment.version = locked.version
@@ -448,16 +450,3 @@ def status_update_withdraw(*, update: StatusUpdate, by: User | None, reason: str
         record_withdraw(record=locked, by=by, reason=reason)
     update.withdrawn_at, update.withdrawn_by_id = locked.withdrawn_at, locked.withdrawn_by_id
     update.withdrawal_reason = locked.withdrawal_reason
-
-
-def record_withdraw(*, record: Withdrawable, by: User, reason: str) -> None:
-    """Withdraw a progress report or an uploaded file: kept, marked, never deleted."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why it is withdrawn.")})
-    if record.is_withdrawn:
-        raise ValidationError(_("It was already withdrawn."))
-    record.withdrawn_at = timezone.now()
-    record.withdrawn_by = by
-    record.withdrawal_reason = reason
-    record.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])

@@ -14,8 +14,13 @@ from django.utils.translation import gettext as _
 
 from ..models import Agency, CoChair, Council, Event, Party, User
 from ..policies import Policy
-from .indicators import save_checked
-from .sessions import require_council_records, save_with_history, was_withdrawn, withdraw
+from ._records import (
+    require_council_records,
+    save_checked,
+    save_with_history,
+    was_withdrawn,
+    withdraw,
+)
 
 
 def _may_not() -> str:

@@ -6,32 +6,14 @@ Corrections are edits, kept in the history with who and why; nothing is deleted.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from ..models import Indicator, Observation, Target, User
-from .sessions import require_council_records, save_with_history
+from ._records import require_council_records, save_checked
 
 
 def _may_not() -> str:
     return _("Only the council's secretariat may record its indicators.")
-
-
-def save_checked(
-    obj: models.Model, *, by: User | None, reason: str, duplicate: ValidationError | None
-) -> None:
-    """Validate and save ``obj``; a unique row taken meanwhile by another request is
-    refused with ``duplicate`` instead of a server error."""
-    obj.full_clean()
-    try:
-        with transaction.atomic():
-            save_with_history(obj, by=by, reason=reason)
-    except IntegrityError:
-        if obj._state.adding:
-            obj.pk = None
-        if duplicate is None:
-            raise
-        raise duplicate from None
 
 
 def indicator_save(*, indicator: Indicator, by: User | None, reason: str = "") -> Indicator:

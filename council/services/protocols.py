@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from ..models import Protocol, ProtocolFile, Signatory, User
-from .sessions import (
+from ._records import (
     insert_once,
     require_council_records,
     save_with_history,

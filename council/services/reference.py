@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Agency, Party, Person, Sector, User
 from ..policies import Policy
-from .indicators import save_checked
+from ._records import save_checked
 
 
 def _require_admin(by: User | None) -> None:

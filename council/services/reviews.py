@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Commitment, Review, Session, User
 from ..policies import Policy
+from ._records import save_with_history
 from .commitments import _change_status
 
 
@@ -89,10 +90,11 @@ def review_record_decision(
             locked.deadline_kind = Commitment.DeadlineKind.DATE
             locked.deadline = new_deadline
         locked.version += 1
-        locked._history_user = by
-        locked._change_reason = reason
-        locked.save(
-            update_fields=["is_monitored", "deadline_kind", "deadline", "version", "updated_at"]
+        save_with_history(
+            locked,
+            by=by,
+            reason=reason,
+            update_fields=["is_monitored", "deadline_kind", "deadline", "version", "updated_at"],
         )
         for field in ("status", "is_monitored", "deadline_kind", "deadline", "version"):
             setattr(commitment, field, getattr(locked, field))
@@ -100,8 +102,11 @@ def review_record_decision(
             replaced = Commitment.objects.select_for_update(of=("self",)).get(pk=replacement.pk)
             replaced.carries_over = commitment
             replaced.version += 1
-            replaced._history_user = by
-            replaced._change_reason = reason
-            replaced.save(update_fields=["carries_over", "version", "updated_at"])
+            save_with_history(
+                replaced,
+                by=by,
+                reason=reason,
+                update_fields=["carries_over", "version", "updated_at"],
+            )
             replacement.carries_over_id, replacement.version = commitment.pk, replaced.version
     return review

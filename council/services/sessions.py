@@ -7,69 +7,21 @@ or agenda item recorded by mistake is withdrawn and stays in the history.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from ..models import AgendaItem, Participant, Person, Session, User, Withdrawable
-from ..policies import Policy
-from .commitments import record_withdraw
-
-
-def require_council_records(by: User | None, council_id: int | None, message: str) -> None:
-    """Refuse unless ``by`` keeps the council's records (its secretariat) or is an admin."""
-    if by is not None and not Policy(by).can_edit_council_records(council_id):
-        raise PermissionDenied(message)
-
-
-def save_with_history(obj: models.Model, *, by: User | None, reason: str = "", **kwargs) -> None:
-    """Save ``obj`` with who and why on its history record (when it keeps one)."""
-    obj._history_user = by
-    obj._change_reason = reason.strip() or None
-    obj.save(**kwargs)
-
-
-def insert_once(
-    obj: models.Model,
-    *,
-    by: User | None,
-    reason: str = "",
-    taken: Callable[[], bool],
-    refusal: ValidationError,
-) -> None:
-    """Insert ``obj``; when a concurrent request inserted the same row first (the unique
-    constraint answers), refuse with ``refusal`` rather than a server error.
-
-    The savepoint keeps the caller's transaction usable after the database refused."""
-    try:
-        with transaction.atomic():
-            save_with_history(obj, by=by, reason=reason)
-    except IntegrityError:
-        obj.pk = None
-        obj._state.adding = True
-        if taken():
-            raise refusal from None
-        raise
-
-
-def was_withdrawn(record: Withdrawable) -> bool:
-    """Whether ``record`` is withdrawn, as stored: an old copy (a stale form, admin's
-    "revert" to an earlier version) must not bring a withdrawn record back."""
-    return record.is_withdrawn or (
-        record.pk is not None
-        and type(record)._default_manager.filter(pk=record.pk, withdrawn_at__isnull=False).exists()
-    )
-
-
-def withdraw(record: Withdrawable, *, by: User | None, reason: str) -> None:
-    """Mark ``record`` withdrawn with who, when and why (``record_withdraw``), with the
-    same who and why on its history record; it stays, and so does its history."""
-    record._history_user = by
-    record._change_reason = _("Withdrawn: %(reason)s") % {"reason": reason.strip()}
-    record_withdraw(record=record, by=by, reason=reason)
+from ..models import AgendaItem, Participant, Person, Session, User
+from ._records import (
+    insert_once,
+    require_council_records,
+    save_with_history,
+    was_withdrawn,
+    withdraw,
+)
 
 
 def _may_not_change_session() -> str:
