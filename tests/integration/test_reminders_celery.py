@@ -8,6 +8,7 @@ import datetime
 import os
 import threading
 import time
+import uuid
 
 import pytest
 from django.core import mail
@@ -40,7 +41,17 @@ TODAY = datetime.date.today()
 def worker(people):  # noqa: F811
     from celery.contrib.testing.worker import start_worker
 
-    saved = {"eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+    saved = {
+        "eager": app.conf.task_always_eager,
+        "broker_url": app.conf.broker_url,
+        "options": app.conf.broker_transport_options,
+    }
+    # Each worker gets its own keys in Redis: a connection an earlier worker left blocked
+    # on the shared queue (or another run on this Redis) cannot take this test's messages.
+    app.conf.broker_transport_options = {
+        **(saved["options"] or {}),
+        "global_keyprefix": f"council-test-{uuid.uuid4().hex}:",
+    }
     point_celery_at(REDIS_URL, eager=False)
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge("celery")
@@ -53,6 +64,9 @@ def worker(people):  # noqa: F811
         shutdown_timeout=30,
     ) as started:
         yield started
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app.conf.broker_transport_options = saved["options"]
     point_celery_at(saved["broker_url"], eager=saved["eager"])
     # The worker's threads are gone but their database sessions may linger; end them so
     # the test database can be dropped at the end of the run.
@@ -63,7 +77,7 @@ def worker(people):  # noqa: F811
         )
 
 
-def wait_until_delivered(expected=1, timeout=60):
+def wait_until_delivered(expected=1, timeout=120):
     """Until at least ``expected`` reminders are recorded and none is pending."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -75,7 +89,8 @@ def wait_until_delivered(expected=1, timeout=60):
             time.sleep(0.5)  # let any duplicate task in flight finish too
             return
         time.sleep(0.2)
-    raise AssertionError("reminders still pending after the timeout")
+    states = list(Reminder.objects.values_list("pk", "kind", "recipient__username", "status"))
+    raise AssertionError(f"reminders still pending after the timeout: {states}")
 
 
 def sent_to(address):
