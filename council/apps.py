@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
 class CouncilConfig(AppConfig):
     name = "council"
     verbose_name = _("Council Tracker")
+
+    def ready(self):
+        from .sqlite import fold_like
+
+        connection_created.connect(fold_like, dispatch_uid="council-sqlite-like")

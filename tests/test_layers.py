@@ -43,7 +43,18 @@ LAYERS = {
     **dict.fromkeys(["policies", "history", "reminders"], 1),
     # The records and how they are queried.
     **dict.fromkeys(
-        ["models", "querysets", "paging", "fields", "text", "roles", "translation", "formats"], 0
+        [
+            "models",
+            "querysets",
+            "paging",
+            "fields",
+            "text",
+            "roles",
+            "translation",
+            "formats",
+            "sqlite",
+        ],
+        0,
     ),
 }
 
