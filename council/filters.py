@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +13,7 @@ from .fields import IdChoiceField
 from .models import Agency, Commitment, Council, Party, Responsibility, Sector, Session
 from .policies import policy_for
 from .querysets import local_today, localized_values
+from .search import commitments_matching
 from .widgets import QuickSelect
 
 OVERDUE = "overdue"
@@ -169,12 +170,7 @@ class CommitmentFilter(django_filters.FilterSet):
         return chosen[0] if chosen else ""
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value) | Q(text__icontains=value) | Q(clause__iexact=value)
-        )
+        return commitments_matching(queryset, value)
 
     def filter_party(self, queryset, name, value):
         responsible = Responsibility.objects.filter(commitment=OuterRef("pk"), party=value)

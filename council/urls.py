@@ -27,6 +27,7 @@ council_patterns = [
         name="commitment-create",
     ),
     path("commitments/", views.commitment_list, name="commitment-list"),
+    path("search/", views.search_everything, name="search"),
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment-detail"),
     path("commitments/<int:pk>/edit/", views.commitment_edit, name="commitment-edit"),
     path("commitments/<int:pk>/report/", views.commitment_report, name="commitment-report"),

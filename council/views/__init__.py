@@ -36,6 +36,7 @@ from .review import (
     session_review_export,
     session_review_print,
 )
+from .search import search_everything
 from .sessions import (
     agenda_item_create,
     agenda_item_edit,
@@ -48,6 +49,7 @@ from .sessions import (
 )
 
 __all__ = [
+    "search_everything",
     "LIST_COUNT_CAP",
     "PAGE_SIZE",
     "SESSION_ROWS_SHOWN",

@@ -1,0 +1,112 @@
+"""Search that understands Russian.
+
+On PostgreSQL a word matches its inflected forms (the ``russian`` text-search
+configuration stems both the text and the query: "дорожной карты" finds "Дорожная
+карта"), the last word also as the start of a word (someone is still typing), through GIN
+indexes on the same expressions (migration 0019), so a search over a million
+commitments reads only the matching rows. SQLite, the demo's database, matches
+substrings with a case fold that knows every script (see ``council.sqlite``).
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
+
+CONFIG = "russian"
+CLAUSE = re.compile(r"\d+(?:\.\d+)*\.?")
+WORD = re.compile(r"\w+")
+MAX_WORDS = 12
+
+
+def full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def commitment_document() -> SearchVector:
+    """The expression the commitment search index is built on: keep them identical."""
+    return SearchVector("title", "text", config=CONFIG)
+
+
+def report_document() -> SearchVector:
+    return SearchVector("note", config=CONFIG)
+
+
+def words(value: str) -> list[str]:
+    return WORD.findall(value)[:MAX_WORDS]
+
+
+def query_for(value: str) -> SearchQuery | None:
+    """Every word, stemmed; the last one also as a prefix. ``None`` when no word is left."""
+    found = words(value)
+    if not found:
+        return None
+    terms = [f"'{word}'" for word in found[:-1]] + [f"'{found[-1]}':*"]
+    return SearchQuery(" & ".join(terms), search_type="raw", config=CONFIG)
+
+
+def commitments_matching(queryset: QuerySet, value: str) -> QuerySet:
+    """The commitments whose title or text match; a clause number ("2.1") matches the
+    clause itself."""
+    value = value.strip()
+    if not value:
+        return queryset
+    if CLAUSE.fullmatch(value):
+        return queryset.filter(clause=value.rstrip("."))
+    if not full_text():
+        return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value))
+    query = query_for(value)
+    if query is None:
+        return queryset.none()
+    return queryset.annotate(document=commitment_document()).filter(document=query)
+
+
+def ranked_commitments(queryset: QuerySet, value: str) -> QuerySet:
+    """Matching commitments, best first (newest first on SQLite)."""
+    matching = commitments_matching(queryset, value)
+    query = query_for(value.strip())
+    if full_text() and query is not None and not CLAUSE.fullmatch(value.strip()):
+        return matching.annotate(rank=SearchRank(commitment_document(), query)).order_by(
+            "-rank", "-pk"
+        )
+    return matching.order_by("-pk")
+
+
+def reports_matching(queryset: QuerySet, value: str) -> QuerySet:
+    """Progress reports whose note matches."""
+    value = value.strip()
+    if not value:
+        return queryset.none()
+    if not full_text():
+        return queryset.filter(note__icontains=value)
+    query = query_for(value)
+    if query is None:
+        return queryset.none()
+    return queryset.annotate(document=report_document()).filter(document=query)
+
+
+def snippet(text: str, value: str, width: int = 90) -> SafeString:
+    """An escaped excerpt of ``text`` around the first word that matches, the matching
+    words marked. A word matches by its start (its first letters, less an inflected
+    ending), as the stemmed search found it."""
+    stems = [word[: max(3, len(word) - 2)].casefold() for word in words(value)]
+    text = text or ""
+    if not stems:
+        return conditional_escape(text[: width * 2])
+    pattern = re.compile(
+        r"\b(?:" + "|".join(re.escape(stem) for stem in stems) + r")\w*", re.IGNORECASE
+    )
+    first = pattern.search(text)
+    start = max(0, (first.start() if first else 0) - width)
+    excerpt = text[start : start + width * 2]
+    html = SafeString("… " if start else "")
+    last = 0
+    for match in pattern.finditer(excerpt):
+        html += conditional_escape(excerpt[last : match.start()])
+        html += format_html("<mark>{}</mark>", match.group())
+        last = match.end()
+    html += conditional_escape(excerpt[last:])
+    return html + SafeString(" …" if start + width * 2 < len(text) else "")
