@@ -8,6 +8,8 @@ class CouncilConfig(AppConfig):
     verbose_name = _("Council Tracker")
 
     def ready(self):
+        from .i18n import fall_back_to_russian
         from .sqlite import fold_like
 
+        fall_back_to_russian()
         connection_created.connect(fold_like, dispatch_uid="council-sqlite-like")

@@ -50,3 +50,28 @@ def remember_profile_language(sender, request, user, **kwargs) -> None:
     language = getattr(user, "language", "")
     if request is not None and language in LANGUAGE_CODES:
         request.profile_language = language
+
+
+# Kazakh and Kyrgyz readers all read Russian, the council's working language: a string
+# not yet translated into their language shows in Russian, never in English (Django
+# falls back to LANGUAGE_CODE, which stays English for the English interface).
+FALLBACK_LANGUAGE = {"kk": "ru", "ky": "ru"}
+
+
+def fall_back_to_russian() -> None:
+    """Make each Kazakh and Kyrgyz catalogue fall back to the Russian one."""
+    from django.utils.translation import trans_real
+
+    if getattr(trans_real.DjangoTranslation, "falls_back_to_russian", False):
+        return
+    add_default_fallback = trans_real.DjangoTranslation._add_fallback
+
+    def _add_fallback(self, localedirs=None):
+        fallback = FALLBACK_LANGUAGE.get(self.language())
+        if fallback and self.domain == "django":
+            self.add_fallback(trans_real.translation(fallback))
+        else:
+            add_default_fallback(self, localedirs)
+
+    trans_real.DjangoTranslation._add_fallback = _add_fallback
+    trans_real.DjangoTranslation.falls_back_to_russian = True
