@@ -16,7 +16,7 @@ from django.db.models import F
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import get_format
+from django.utils.formats import date_format, get_format, number_format
 
 from council.models import Agency, Commitment, Council, Indicator, Party, Sector, Session, User
 from council.templatetags.money import money
@@ -466,3 +466,22 @@ def test_kazakh_and_kyrgyz_fall_back_to_russian_never_to_english():
         assert translation.gettext("Commitments") == "Commitments"
     with translation.override("kk"):
         assert translation.gettext("Commitments") not in {"Commitments", russian["Commitments"]}
+
+
+@pytest.mark.parametrize(
+    ("language", "long", "number"),
+    [
+        ("ru", "15 января 2027 г.", "1\xa0234\xa0567,5"),
+        ("kk", "2027 ж. 15 қаңтар", "1\xa0234\xa0567,5"),
+        ("ky", "2027-ж., 15-январь", "1\xa0234\xa0567,5"),
+        ("en", "15 Jan 2027", "1,234,567.5"),
+    ],
+)
+def test_dates_and_numbers_as_each_language_writes_them(language, long, number):
+    day = datetime.date(2027, 1, 15)
+    with translation.override(language):
+        assert date_format(day) == long
+        assert date_format(day, "SHORT_DATE_FORMAT") == (
+            "15 Jan 2027" if language == "en" else "15.01.2027"
+        )
+        assert number_format(Decimal("1234567.5"), 1, force_grouping=True) == number

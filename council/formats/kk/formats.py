@@ -1,13 +1,14 @@
 """Kazakh: Django has translations for it but no formats, so dates and numbers came out
 in the English form ("Dec. 1, 2026", "1,400.5"). Written as in Kazakhstan's official
-documents: day.month.year, a decimal comma, a no-break space between thousands (the
-same conventions as Django's Russian and Kyrgyz formats)."""
+documents and the Unicode CLDR: "2027 ж. 15 қаңтар" (month names in lower case, from
+our catalogue), day.month.year in short, a decimal comma, a no-break space between
+thousands."""
 
-DATE_FORMAT = "j E Y ж."
+DATE_FORMAT = "Y ж. j E"
 TIME_FORMAT = "G:i"
-DATETIME_FORMAT = "j E Y ж. G:i"
-YEAR_MONTH_FORMAT = "F Y ж."
-MONTH_DAY_FORMAT = "j F"
+DATETIME_FORMAT = "Y ж. j E G:i"
+YEAR_MONTH_FORMAT = "Y ж. F"
+MONTH_DAY_FORMAT = "j E"
 SHORT_DATE_FORMAT = "d.m.Y"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
 FIRST_DAY_OF_WEEK = 1  # дүйсенбі, Monday
