@@ -213,7 +213,7 @@ DEADLINE_LINE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _IN_SENTENCE = re.compile(
-    r"(?:(?:в\s+)?срок\w*\s+(?:до|не\s+позднее)|(?<!\w)до|к|не\s+позднее)\s+[^.;]*$"
+    r"(?:(?:в\s+)?срок\w*\s+(?:до|не\s+позднее)|(?<!\w)(?:до|к|не\s+позднее))\s+[^.;]*$"
     r"|(?:на\s+постоянной\s+основе|ежеквартально|постоянно)[^.;]*$",
     re.IGNORECASE,
 )
@@ -234,5 +234,7 @@ def find_in_sentence(text: str, reference_year: int | None = None) -> tuple[Dead
     if not m:
         return None
     phrase = m.group(0).strip(" ,")
+    if len(phrase.split()) > 8 or re.search(r"\s(?:и|а|также)\s", phrase):
+        return None  # the sentence goes on after the date: not a deadline phrase
     found = parse_deadline(phrase, reference_year)
     return (found, phrase) if found else None
