@@ -305,6 +305,32 @@ def _check(row: Row) -> None:
         row.errors += error.messages
 
 
+def import_prepare(
+    *,
+    session: Session,
+    name: str,
+    data: bytes,
+    corrections: dict[str, Correction] | None = None,
+) -> Preview:
+    """The preview with the person's corrections (by clause number) applied and each
+    row's remaining problems in ``Row.errors``. Writes nothing."""
+    preview = import_read(session=session, name=name, data=data)
+    if preview.errors:
+        return preview
+    corrections = corrections or {}
+    wanted_ids = {a for c in corrections.values() for a, _r in (c.responsible or [])}
+    agencies = Agency.objects.filter(party__in=session.council.parties.all()).in_bulk(wanted_ids)
+    for row in preview.rows:
+        _apply(row, corrections.get(row.clause), agencies)
+        if row.skip:
+            continue
+        _check(row)
+        if row.existing is not None:
+            row.changes = _changes(row.existing, _fields(row, session), row.responsible)
+            row.status = CHANGED if row.changes else UNCHANGED
+    return preview
+
+
 def import_confirm(
     *,
     session: Session,
@@ -319,27 +345,17 @@ def import_confirm(
     session's protocol.
 
     ``strict``: a row that cannot be saved (no deadline chosen) refuses the whole import
-    with ``ValidationError`` (the preview shows why, row by row); otherwise (the command
-    line) such rows are left out and named in ``Outcome.errors``.
+    with ``ValidationError`` (``import_prepare`` shows why, row by row); otherwise (the
+    command line) such rows are left out and named in ``Outcome.errors``.
     """
     require_council_records(
         by, session.council_id, _("Only the council's secretariat may import its commitments.")
     )
-    preview = import_read(session=session, name=name, data=data)
+    corrections = corrections or {}
+    preview = import_prepare(session=session, name=name, data=data, corrections=corrections)
     outcome = Outcome()
     if preview.errors:
         raise ValidationError(preview.errors)
-    corrections = corrections or {}
-    wanted_ids = {a for c in corrections.values() for a, _r in (c.responsible or [])}
-    agencies = Agency.objects.filter(party__in=session.council.parties.all()).in_bulk(wanted_ids)
-    for row in preview.rows:
-        _apply(row, corrections.get(row.clause), agencies)
-        if row.skip:
-            continue
-        _check(row)
-        if row.existing is not None:
-            row.changes = _changes(row.existing, _fields(row, session), row.responsible)
-            row.status = CHANGED if row.changes else UNCHANGED
     failing = [row for row in preview.rows if not row.skip and row.errors]
     if failing and strict:
         raise ValidationError(
