@@ -166,9 +166,9 @@ def import_read(*, session: Session, name: str, data: bytes) -> Preview:
     items = list(session.agenda_items.filter(withdrawn_at__isnull=True).select_related("sector"))
     existing = {
         c.clause: c
-        for c in session.commitments.exclude(clause="").prefetch_related(
-            "responsibilities__agency__party"
-        )
+        for c in session.commitments.exclude(clause="")
+        .select_related("sector", "agenda_item")
+        .prefetch_related("responsibilities__agency__party")
     }
     agencies = Agency.objects.in_bulk({r.agency_id for c in result.clauses for r in c.responsible})
     seen: set[str] = set()
