@@ -1334,9 +1334,18 @@ def main(argv: list[str] | None = None) -> int:
         help="After the largest size, requests per second under gunicorn with wrk: the "
         "list next to a trivial view (needs wrk).",
     )
+    parser.add_argument(
+        "--import-preview",
+        action="store_true",
+        help="Only time the import preview of a 200-clause protocol (bench/import_bench.py).",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--payload", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.import_preview:
+        import import_bench
+
+        return import_bench.main([])
 
     if args.worker:
         configure(args.database_url)

@@ -26,6 +26,8 @@ council_patterns = [
         views.commitment_create,
         name="commitment-create",
     ),
+    path("sessions/<int:pk>/import/", views.import_upload, name="import-upload"),
+    path("sessions/<int:pk>/import/confirm/", views.import_confirm, name="import-confirm"),
     path("commitments/", views.commitment_list, name="commitment-list"),
     path("search/", views.search_everything, name="search"),
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment-detail"),

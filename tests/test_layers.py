@@ -37,8 +37,8 @@ LAYERS = {
     ),
     # What pages are built with: forms, filters, widgets and the language rule.
     **dict.fromkeys(["forms", "filters", "widgets", "i18n"], 3),
-    # State changes, and generated files and figures.
-    **dict.fromkeys(["services", "documents", "reporting"], 2),
+    # State changes, generated files and figures, and reading imported files.
+    **dict.fromkeys(["services", "documents", "reporting", "imports"], 2),
     # Who may do what, and the reads the services build on.
     **dict.fromkeys(["policies", "history", "reminders", "search"], 1),
     # The records and how they are queried.

@@ -25,6 +25,7 @@ from .commitments import (
     status_update_withdraw,
 )
 from .councils import cochair_save, cochair_withdraw, council_save, event_save
+from .imports import import_confirm, import_prepare, import_read
 from .indicators import indicator_save, observation_save, target_save
 from .protocols import (
     protocol_file_upload,
@@ -78,6 +79,9 @@ __all__ = [
     "cochair_withdraw",
     "council_save",
     "event_save",
+    "import_confirm",
+    "import_prepare",
+    "import_read",
     "indicator_save",
     "observation_save",
     "participant_add",

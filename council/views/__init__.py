@@ -19,6 +19,7 @@ from .councils import council_detail, council_list
 from .dashboard import dashboard
 from .errors import permission_denied
 from .feeds import calendar_deadlines, calendar_reset, calendar_sessions
+from .imports import import_confirm, import_upload
 from .indicators import indicator_detail, indicator_list
 from .notifications import notification_list, notifications_mark_read, reminder_mute
 from .protocols import (
@@ -91,6 +92,8 @@ __all__ = [
     "report_dashboard",
     "commitment_export",
     "session_decisions_export",
+    "import_upload",
+    "import_confirm",
     "indicator_list",
     "indicator_detail",
     "calendar_sessions",

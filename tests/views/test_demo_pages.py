@@ -79,6 +79,12 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
         "commitment-create": [
             ("get", reverse("council:commitment-create", args=[s]), {}) for s in sessions
         ],
+        "import-upload": [
+            ("get", reverse("council:import-upload", args=[s]), {}) for s in sessions
+        ],
+        "import-confirm": [
+            ("post", reverse("council:import-confirm", args=[s]), {}) for s in sessions
+        ],
         "commitment-list": [
             ("get", reverse("council:commitment-list"), params)
             for params in (

@@ -65,6 +65,13 @@ def matrix(w):
             EDIT | {"admin": 302, "secretariat": 302},
         ),
         "commitment-create": ("get", reverse("council:commitment-create", args=[s]), EDIT),
+        "import-upload": ("get", reverse("council:import-upload", args=[s]), EDIT),
+        # No file waiting: the secretariat is sent back to upload it again.
+        "import-confirm": (
+            "post",
+            reverse("council:import-confirm", args=[s]),
+            EDIT | {"admin": 302, "secretariat": 302},
+        ),
         "commitment-list": ("get", reverse("council:commitment-list"), ALL),
         "commitment-detail": ("get", reverse("council:commitment-detail", args=[c]), SEE),
         "commitment-edit": ("get", reverse("council:commitment-edit", args=[c]), EDIT),
