@@ -94,3 +94,22 @@ def bs_widget(field):
         if described:
             attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+# Each language named in itself, whole: Django's own table calls Kazakh "Қазақ" (the
+# adjective); the language is "Қазақша", as "Кыргызча" and "Русский" are.
+LOCAL_NAMES = {"kk": "Қазақша", "ky": "Кыргызча", "ru": "Русский", "en": "English"}
+
+
+@register.simple_tag
+def interface_languages() -> list[dict]:
+    """The interface languages for the switcher: code and name in the language itself."""
+    from django.conf import settings
+    from django.utils.translation import get_language_info
+
+    languages = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        name = LOCAL_NAMES.get(code) or info["name_local"]
+        languages.append({"code": code, "name_local": name[:1].upper() + name[1:]})
+    return languages
