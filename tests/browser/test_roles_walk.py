@@ -142,7 +142,9 @@ def test_every_role_walks_its_pages_in_russian_on_desk_and_phone(demo_site, brow
                 if width < 992:
                     page.locator(".navbar-toggler").click()
                     expect(page.locator("#main-nav")).to_be_visible()
-                    expect(page.get_by_role("link", name="Уведомления")).to_be_visible()
+                    expect(
+                        page.locator("#main-nav").get_by_role("link", name="Уведомления")
+                    ).to_be_visible()
                     overflow = page.evaluate(OVERFLOW)
                     if overflow["scroll"] > overflow["width"]:
                         defects.append(f"{username} open menu {width}px: {overflow}")
@@ -184,5 +186,45 @@ def test_language_picker_names_each_language_in_itself(demo_site, browser):
             rows = page.evaluate(NAV_ROWS)
             assert rows["spread"] <= 12, f"the navigation wraps in {code}: {rows}"
             assert rows["beyond"] <= 0, f"the navigation runs off the page in {code}: {rows}"
+    finally:
+        context.close()
+
+
+def test_review_on_a_phone_is_one_card_per_commitment_with_its_decision(demo_site, browser):
+    """At 390 px each commitment is a card, its cells named; the decision is recorded from
+    the card and the card swapped in place, as on the desk."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        session = Session.objects.get(number=13, council__name_en__startswith="Kazakhstan")
+        page.goto(demo_site.url + reverse("login"))
+        page.locator("#id_username").fill("secretariat")
+        page.locator("#id_password").fill("secretariat-demo-2026")
+        page.locator("#id_password").press("Enter")
+        expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+        page.goto(demo_site.url + reverse("council:session-review", args=[session.pk]))
+
+        card = page.locator("tr", has_text="Exchange of hydrological data")
+        box = card.bounding_box()
+        assert box["width"] <= 390 - 2 * 12 + 1, box  # the card fits the screen
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        expect(page.locator("thead").first).to_be_hidden()
+        # Each cell says what it is: the column names stand above the values.
+        label = card.locator("td[data-label]").first.evaluate(
+            "td => getComputedStyle(td, '::before').content"
+        )
+        assert label == '"Responsible"'
+        decision = card.get_by_label("Decision", exact=True)
+        expect(decision).to_be_visible()
+        assert decision.bounding_box()["width"] > 250  # the whole card wide, easy to tap
+        decision.select_option("extend")
+        card.get_by_label("New deadline (if extended)").fill("2027-06-30")
+        card.get_by_role("button", name="Record decision").click()
+        decided = page.locator("tr", has_text="Exchange of hydrological data")
+        expect(decided).to_contain_text("Deadline extended")
+        assert decided.bounding_box()["width"] <= 390 - 2 * 12 + 1
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "secretariat-review-decided-390.png", full_page=True)
     finally:
         context.close()
