@@ -69,6 +69,16 @@ NAV_ROWS = """() => {
           beyond: Math.round(right - edge), past};
 }"""
 
+# The smallest chart text as drawn, in CSS pixels (the SVG scales with its viewBox).
+CHART_TEXT = """() => {
+  const sizes = [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return [...svg.querySelectorAll('text')]
+      .map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  });
+  return sizes.length ? Math.min(...sizes) : null;
+}"""
+
 
 def pages_for(username: str) -> dict[str, str]:
     """The addresses of a role's main pages in the demo."""
@@ -130,6 +140,10 @@ def test_every_role_walks_its_pages_in_russian_on_desk_and_phone(demo_site, brow
                     overflow = page.evaluate(OVERFLOW)
                     if overflow["scroll"] > overflow["width"]:
                         defects.append(f"{where}: scrolls sideways {overflow}")
+                    if name in ("reports", "council") and width < 576:
+                        smallest = page.evaluate(CHART_TEXT)
+                        if smallest is not None and smallest < 12:
+                            defects.append(f"{where}: chart text {smallest:.1f} px")
                     if width >= 1200:
                         rows = page.evaluate(NAV_ROWS)
                         if rows["spread"] > 12 or rows["beyond"] > 0:
