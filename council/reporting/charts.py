@@ -15,7 +15,7 @@ from .figures import PALETTE, Bar
 WIDTH = 480
 LINE = 20  # one line of label text, at the phone size
 BAR = 16  # a bar's thickness
-VALUE_ROOM = 124  # right of the longest bar, for "100.0% (12/12)" at the phone size
+VALUE_ROOM = 140  # right of the longest bar, for "100.0% (12/12)" at the phone size
 LABEL_CHARS = 44  # characters of a label line at the phone size
 PAD = 10
 
@@ -73,7 +73,7 @@ def column_chart(rows: list[dict], series: list[tuple[str, str]], *, title: str)
     # The legend: as many entries a line as fit at the phone size.
     legend, x, y = [], 0, 0
     for index, (_key, label) in enumerate(series):
-        room = 26 + len(str(label)) * 10
+        room = 32 + len(str(label)) * 11
         if x and x + room > WIDTH:
             x, y = 0, y + LINE + 4
         legend.append(
@@ -236,5 +236,3 @@ def line_chart(
 def n(value: float) -> str:
     """A coordinate with one decimal (format_html turns arguments into strings first)."""
     return f"{value:.1f}"
-
-

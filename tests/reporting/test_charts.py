@@ -82,5 +82,5 @@ def test_a_long_legend_wraps_instead_of_running_off():
     svg = str(charts.column_chart(rows, series, title="t"))
     legend = svg.split("<text y=")[0]
     xs = [float(x) for x in re.findall(r'<text x="([\d.]+)"', legend)]
-    assert all(x + 10 * 30 <= charts.WIDTH + 30 for x in xs)
+    assert all(x + 11 * 30 <= charts.WIDTH + 30 for x in xs)
     assert len(set(re.findall(r'<rect x="[\d.]+" y="([\d.]+)"', legend))) > 1  # two lines
