@@ -121,7 +121,9 @@ def test_every_role_walks_its_pages_in_russian_on_desk_and_phone(demo_site, brow
     for username, password in ROLES.items():
         addresses = pages_for(username)
         for width, height in SIZES.items():
-            context = browser.new_context(viewport={"width": width, "height": height})
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, locale="ru-RU"
+            )
             try:
                 page = context.new_page()
                 page.goto(demo_site.url + reverse("login"))
@@ -155,6 +157,7 @@ def test_every_role_walks_its_pages_in_russian_on_desk_and_phone(demo_site, brow
                 # On the phone the folded navigation opens from its button, whole.
                 if width < 992:
                     page.locator(".navbar-toggler").click()
+                    page.wait_for_selector("#main-nav.show:not(.collapsing)")
                     expect(page.locator("#main-nav")).to_be_visible()
                     expect(
                         page.locator("#main-nav").get_by_role("link", name="Уведомления")
