@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from council.models import Commitment, Review, Session, User
+from council.models import Commitment, Indicator, Review, Session, User
 from council.policies import policy_for
 
 from ..test_i18n import compiled_catalogues
@@ -99,7 +99,11 @@ def pages_for(username: str) -> dict[str, str]:
         .first()
     )
     assert session is not None, "the demo has a session reviewing earlier commitments"
-    return {
+    indicator = Indicator.objects.filter(council=council).order_by("pk").first()
+    extra = (
+        {"indicator": reverse("council:indicator-detail", args=[indicator.pk])} if indicator else {}
+    )
+    return extra | {
         "dashboard": reverse("council:dashboard"),
         "commitments": reverse("council:commitment-list"),
         "commitment": reverse("council:commitment-detail", args=[commitment.pk]),
@@ -107,6 +111,9 @@ def pages_for(username: str) -> dict[str, str]:
         "review": reverse("council:session-review", args=[session.pk]),
         "reports": reverse("council:report-dashboard"),
         "council": reverse("council:council-detail", args=[council.pk]),
+        "councils": reverse("council:council-list"),
+        "protocol": reverse("council:protocol-detail", args=[session.pk]),
+        "indicators": reverse("council:indicator-list", args=[council.pk]),
         "notifications": reverse("council:notification-list"),
         "profile": reverse("council:profile"),
     }
