@@ -3,7 +3,8 @@ to the commitments behind it, and a data table beside each for screen readers.""
 
 from __future__ import annotations
 
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from .figures import PALETTE, Bar
@@ -213,7 +214,9 @@ def line_chart(
             r=width - 10,
             y=n(y(target)),
             ty=n(y(target) - 4),
-            t=escape(str(target)),
+            t=number_format(
+                int(target) if float(target).is_integer() else target, force_grouping=True
+            ),
         )
         if target is not None
         else ""

@@ -84,3 +84,15 @@ def test_a_long_legend_wraps_instead_of_running_off():
     xs = [float(x) for x in re.findall(r'<text x="([\d.]+)"', legend)]
     assert all(x + 11 * 30 <= charts.WIDTH + 30 for x in xs)
     assert len(set(re.findall(r'<rect x="[\d.]+" y="([\d.]+)"', legend))) > 1  # two lines
+
+
+def test_line_chart_target_reads_as_a_number_in_the_reader_form():
+    from django.utils import translation
+
+    points = [("01.2026", 1.0e9), ("02.2026", 1.5e9)]
+    with translation.override("en"):
+        svg = str(charts.line_chart(points, title="Trade", target=2e9))
+    assert ">2,000,000,000</text>" in svg and "2000000000.0" not in svg
+    with translation.override("ru"):
+        svg = str(charts.line_chart(points, title="Trade", target=2e9))
+    assert ">2\xa0000\xa0000\xa0000</text>" in svg
