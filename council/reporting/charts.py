@@ -23,7 +23,8 @@ PAD = 10
 
 def bar_chart(bars: list[Bar], *, title: str, show_rate: bool = False) -> SafeString:
     """Horizontal bars, one link each, the label above its bar (whole, on two lines at
-    most, the full name in a tooltip); ``show_rate`` draws value/total as a percentage."""
+    most, the full name in a tooltip); ``show_rate`` draws value/total as a percentage.
+    Each link's whole row takes a click or a tap (an unpainted rectangle under it)."""
     if not bars:
         return SafeString("")
     top = max((b.rate or 0) if show_rate else b.value for b in bars) or 1
@@ -44,12 +45,16 @@ def bar_chart(bars: list[Bar], *, title: str, show_rate: bool = False) -> SafeSt
         rows.append(
             format_html(
                 '<a href="{url}" aria-label="{label}: {shown}"><title>{label}: {shown}</title>'
+                '<rect class="chart-hit" x="0" y="{y}" width="{full}" height="{row}"></rect>'
                 '<text y="{ty}" class="chart-label">{lines}</text>'
                 '<rect x="0" y="{ry}" width="{w}" height="{h}" fill="{colour}" rx="2"></rect>'
                 '<text x="{vx}" y="{vy}" class="chart-value">{shown}</text></a>',
                 url=bar.url,
                 label=bar.label,
                 shown=shown,
+                y=y,
+                full=WIDTH,
+                row=bar_top + BAR + 2 - y,
                 ty=y + LINE - 5,
                 lines=tspans(lines),
                 ry=bar_top,
@@ -110,6 +115,7 @@ def column_chart(rows: list[dict], series: list[tuple[str, str]], *, title: str)
                 format_html(
                     '<a href="{url}" aria-label="{row_label}, {label}: {value}">'
                     "<title>{row_label}, {label}: {value}</title>"
+                    '<rect class="chart-hit" x="0" y="{y}" width="{full}" height="{h}"></rect>'
                     '<rect x="0" y="{y}" width="{w}" height="{h}" fill="{colour}" rx="2"></rect>'
                     '<text x="{vx}" y="{vy}" class="chart-value">{value}</text></a>',
                     url=row["url"],
@@ -117,6 +123,7 @@ def column_chart(rows: list[dict], series: list[tuple[str, str]], *, title: str)
                     label=label,
                     value=value,
                     y=y,
+                    full=WIDTH,
                     w=n(width),
                     h=BAR,
                     colour=PALETTE[offset],

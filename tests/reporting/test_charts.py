@@ -10,6 +10,7 @@ LONG = "Министерство водных ресурсов и ирригац
 
 
 def numbers(svg: str, attribute: str) -> list[float]:
+    svg = re.sub(r'<rect class="chart-hit"[^>]*>', "", svg)  # the rows' click areas
     return [float(v) for v in re.findall(rf'\b{attribute}="([-\d.]+)"', svg)]
 
 
@@ -96,3 +97,18 @@ def test_line_chart_target_reads_as_a_number_in_the_reader_form():
     with translation.override("ru"):
         svg = str(charts.line_chart(points, title="Trade", target=2e9))
     assert ">2\xa0000\xa0000\xa0000</text>" in svg
+
+
+def test_a_whole_row_takes_the_click_not_just_its_thin_bar():
+    bars = [Bar("Done", 1, "/c/?s=1", PALETTE[2]), Bar("Open", 3, "/c/?s=2", PALETTE[1])]
+    svg = str(charts.bar_chart(bars, title="Status"))
+    links = re.findall(r"<a [^>]*>.*?</a>", svg)
+    assert len(links) == 2
+    for link in links:
+        hit = re.search(
+            r'<rect class="chart-hit" x="0" y="([\d.]+)" width="(\d+)" height="(\d+)"', link
+        )
+        assert hit and int(hit.group(2)) == charts.WIDTH
+        bar_y = float(re.search(r'<rect x="0" y="([\d.]+)"', link).group(1))
+        top, height = float(hit.group(1)), float(hit.group(3))
+        assert top < bar_y < top + height  # label and bar both inside the click area
