@@ -132,11 +132,17 @@ class CommitmentFilter(django_filters.FilterSet):
             ("title", "title"),
         ),
         empty_label=_("Adoption, newest first"),
+        # The descending labels are given: django-filter formats its own "%s (descending)"
+        # once, at import, so they stayed in English whatever the reader's language.
         field_labels={
             "deadline": _("Deadline"),
+            "-deadline": _("Deadline, latest first"),
             "session__start_date": _("Session"),
+            "-session": _("Session, newest first"),  # keyed by the parameter, not the field
             "status": _("Status"),
+            "-status": _("Status, in reverse order"),
             "title": _("Title"),
+            "-title": _("Title, Z to A"),
         },
     )
 

@@ -3,117 +3,181 @@ to the commitments behind it, and a data table beside each for screen readers.""
 
 from __future__ import annotations
 
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from .figures import PALETTE, Bar
 
-ROW = 26
-LABEL_WIDTH = 230
-WIDTH = 640
+# Sized for a phone first. The charts are drawn 480 units wide and shown at most 480 px
+# wide: on a desk at their size, on a phone scaled down to the screen (366 px at 390). The
+# stylesheet sets the text at 13 units on a desk and 17 on a phone, so that scaled it stays
+# at 12 px or more; every position below leaves room for the larger size.
+WIDTH = 480
+LINE = 20  # one line of label text, at the phone size
+BAR = 16  # a bar's thickness
+VALUE_ROOM = 140  # right of the longest bar, for "100.0% (12/12)" at the phone size
+LABEL_CHARS = 44  # characters of a label line at the phone size
+PAD = 10
 
 
 def bar_chart(bars: list[Bar], *, title: str, show_rate: bool = False) -> SafeString:
-    """Horizontal bars, one link each; ``show_rate`` draws value/total as a percentage."""
+    """Horizontal bars, one link each, the label above its bar (whole, on two lines at
+    most, the full name in a tooltip); ``show_rate`` draws value/total as a percentage.
+    Each link's whole row takes a click or a tap (an unpainted rectangle under it)."""
     if not bars:
         return SafeString("")
     top = max((b.rate or 0) if show_rate else b.value for b in bars) or 1
     if show_rate:
         top = 100
-    plot = WIDTH - LABEL_WIDTH - 110
+    plot = WIDTH - VALUE_ROOM
     rows = []
-    for index, bar in enumerate(bars):
-        y = index * ROW
+    y = 0
+    for bar in bars:
         amount = (bar.rate or 0) if show_rate else bar.value
         width = max(plot * amount / top, 1 if amount else 0)
         shown = (
             f"{bar.rate}% ({bar.value}/{bar.total})" if show_rate and bar.total else str(bar.value)
         )
+        lines = wrap(bar.label)
+        label_bottom = y + LINE * len(lines)
+        bar_top = label_bottom + 3
         rows.append(
             format_html(
-                '<a href="{url}" aria-label="{label}: {shown}">'
-                '<text x="{lx}" y="{ty}" text-anchor="end" class="chart-label">{short}</text>'
-                '<rect x="{x}" y="{ry}" width="{w}" height="{h}" fill="{colour}" rx="2"></rect>'
-                '<text x="{vx}" y="{ty}" class="chart-value">{shown}</text></a>',
+                '<a href="{url}" aria-label="{label}: {shown}"><title>{label}: {shown}</title>'
+                '<rect class="chart-hit" x="0" y="{y}" width="{full}" height="{row}"></rect>'
+                '<text y="{ty}" class="chart-label">{lines}</text>'
+                '<rect x="0" y="{ry}" width="{w}" height="{h}" fill="{colour}" rx="2"></rect>'
+                '<text x="{vx}" y="{vy}" class="chart-value">{shown}</text></a>',
                 url=bar.url,
                 label=bar.label,
                 shown=shown,
-                lx=LABEL_WIDTH - 8,
-                ty=y + 17,
-                short=_shorten(bar.label),
-                x=LABEL_WIDTH,
-                ry=y + 4,
+                y=y,
+                full=WIDTH,
+                row=bar_top + BAR + 2 - y,
+                ty=y + LINE - 5,
+                lines=tspans(lines),
+                ry=bar_top,
                 w=n(width),
-                h=ROW - 8,
+                h=BAR,
                 colour=bar.colour,
-                vx=n(LABEL_WIDTH + width + 6),
+                vx=n(width + 6),
+                vy=bar_top + BAR - 2,
             )
         )
-    height = len(bars) * ROW + 4
-    return format_html(
-        '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="group" aria-label="{title}">'
-        "<title>{title}</title>{rows}</svg>",
-        w=WIDTH,
-        h=height,
-        title=title,
-        rows=mark_safe("".join(rows)),  # noqa: S308 -- each row built by format_html
-    )
+        y = bar_top + BAR + PAD
+    return _svg(title, y, mark_safe("".join(rows)))  # noqa: S308 -- rows built by format_html
 
 
 def column_chart(rows: list[dict], series: list[tuple[str, str]], *, title: str) -> SafeString:
-    """Grouped columns, one group per row (a session), one column per series."""
+    """Grouped bars, one group per row (a session) under its label, one bar per series;
+    the legend stands above everything, so no value can run into it."""
     if not rows:
         return SafeString("")
     top = max((row[key] for row in rows for key, _label in series), default=0) or 1
-    group_width = 26 * len(series) + 56
-    height, base = 220, 190
-    width = max(len(rows) * group_width + 40, 480)
+    plot = WIDTH - VALUE_ROOM
+    # The legend: as many entries a line as fit at the phone size.
+    legend, x, y = [], 0, 0
+    for index, (_key, label) in enumerate(series):
+        room = 32 + len(str(label)) * 11
+        if x and x + room > WIDTH:
+            x, y = 0, y + LINE + 4
+        legend.append(
+            format_html(
+                '<rect x="{x}" y="{ry}" width="14" height="14" fill="{colour}"></rect>'
+                '<text x="{tx}" y="{ty}" class="chart-label">{label}</text>',
+                x=x,
+                ry=y + 2,
+                colour=PALETTE[index],
+                tx=x + 20,
+                ty=y + 15,
+                label=label,
+            )
+        )
+        x += room
+    y += LINE + 12
     parts = []
-    for index, row in enumerate(rows):
-        x0 = 30 + index * group_width
+    for row in rows:
+        lines = wrap(row["label"])
+        parts.append(
+            format_html(
+                '<text y="{ty}" class="chart-label chart-group">{lines}<title>{label}</title></text>',
+                ty=y + LINE - 5,
+                lines=tspans(lines),
+                label=row["label"],
+            )
+        )
+        y += LINE * len(lines) + 3
         for offset, (key, label) in enumerate(series):
             value = row[key]
-            h = (base - 20) * value / top
+            width = max(plot * value / top, 1 if value else 0)
             parts.append(
                 format_html(
                     '<a href="{url}" aria-label="{row_label}, {label}: {value}">'
-                    '<rect x="{x}" y="{y}" width="22" height="{h}" fill="{colour}"></rect>'
-                    '<text x="{tx}" y="{vy}" text-anchor="middle" class="chart-value">{value}</text></a>',
+                    "<title>{row_label}, {label}: {value}</title>"
+                    '<rect class="chart-hit" x="0" y="{y}" width="{full}" height="{h}"></rect>'
+                    '<rect x="0" y="{y}" width="{w}" height="{h}" fill="{colour}" rx="2"></rect>'
+                    '<text x="{vx}" y="{vy}" class="chart-value">{value}</text></a>',
                     url=row["url"],
                     row_label=row["label"],
                     label=label,
                     value=value,
-                    x=x0 + offset * 26,
-                    y=n(base - h),
-                    h=n(h),
+                    y=y,
+                    full=WIDTH,
+                    w=n(width),
+                    h=BAR,
                     colour=PALETTE[offset],
-                    tx=x0 + offset * 26 + 11,
-                    vy=n(base - h - 4),
+                    vx=n(width + 6),
+                    vy=y + BAR - 2,
                 )
             )
-        parts.append(
-            format_html(
-                '<text x="{x}" y="{y}" text-anchor="middle" class="chart-label">{label}</text>',
-                x=x0 + (26 * len(series)) / 2,
-                y=base + 18,
-                label=_shorten(row["label"], 18),
-            )
-        )
-    legend = format_html_join(
-        "",
-        '<rect x="{}" y="4" width="12" height="12" fill="{}"></rect><text x="{}" y="15" class="chart-label">{}</text>',
-        ((30 + i * 140, PALETTE[i], 46 + i * 140, label) for i, (_key, label) in enumerate(series)),
+            y += BAR + 4
+        y += PAD
+    return _svg(
+        title,
+        y,
+        mark_safe("".join(legend) + "".join(parts)),  # noqa: S308 -- built by format_html
     )
+
+
+def _svg(title: str, height: int, content: SafeString) -> SafeString:
     return format_html(
-        '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="group" aria-label="{title}">'
-        "<title>{title}</title>{legend}{parts}"
-        '<line x1="24" y1="{base}" x2="{w}" y2="{base}" stroke="#6c757d"></line></svg>',
-        w=width,
+        '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="group"'
+        ' aria-label="{title}"><title>{title}</title>{content}</svg>',
+        w=WIDTH,
         h=height,
         title=title,
-        legend=legend,
-        parts=mark_safe("".join(parts)),  # noqa: S308 -- each part built by format_html
-        base=base,
+        content=content,
+    )
+
+
+def wrap(text: str, limit: int = LABEL_CHARS, most: int = 2) -> list[str]:
+    """A label broken between words into lines of ``limit`` characters, ``most`` of them;
+    what still does not fit ends in an ellipsis (the whole label is in the tooltip)."""
+    lines: list[str] = []
+    current = ""
+    for word in str(text).split():
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) <= limit or not current:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    lines = [line if len(line) <= limit else line[: limit - 1] + "…" for line in lines]
+    if len(lines) > most:
+        last = lines[most - 1]
+        lines = lines[: most - 1] + [(last[: limit - 1] if len(last) >= limit else last) + "…"]
+    return lines or [""]
+
+
+def tspans(lines: list[str]) -> SafeString:
+    """Lines of a <text>, one under the other."""
+    return format_html_join(
+        "",
+        '<tspan x="0" dy="{}">{}</tspan>',
+        ((0 if index == 0 else LINE, line) for index, line in enumerate(lines)),
     )
 
 
@@ -125,21 +189,28 @@ def line_chart(
         return SafeString("")
     values = [v for _label, v in points] + ([target] if target is not None else [])
     top = max(values) or 1
-    width, height, left, base = 640, 220, 60, 180
-    step = (width - left - 30) / max(len(points) - 1, 1)
+    width, height, left, base = WIDTH, 230, 44, 190
+    step = (width - left - 44) / max(len(points) - 1, 1)
+    # A period label is about 80 units wide at the phone size: label every k-th point.
+    every = max(1, -(-80 // max(int(step), 1)))
 
     def y(value: float) -> float:
-        return base - (base - 20) * value / top
+        return base - (base - 30) * value / top
 
     coordinates = [(left + i * step, y(v)) for i, (_label, v) in enumerate(points)]
     path = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in coordinates)
     dots = format_html_join(
         "",
-        '<circle cx="{}" cy="{}" r="4" fill="#0072B2"></circle>'
+        '<circle cx="{}" cy="{}" r="4" fill="#0072B2"><title>{}: {}</title></circle>',
+        ((x, yy, label, v) for (x, yy), (label, v) in zip(coordinates, points, strict=True)),
+    )
+    dots += format_html_join(
+        "",
         '<text x="{}" y="{}" text-anchor="middle" class="chart-label">{}</text>',
         (
-            (x, yy, x, base + 18, label)
-            for (x, yy), (label, _v) in zip(coordinates, points, strict=True)
+            (n(x), base + 22, label)
+            for index, ((x, _yy), (label, _v)) in enumerate(zip(coordinates, points, strict=True))
+            if index % every == 0
         ),
     )
     target_line = (
@@ -150,7 +221,9 @@ def line_chart(
             r=width - 10,
             y=n(y(target)),
             ty=n(y(target) - 4),
-            t=escape(str(target)),
+            t=number_format(
+                int(target) if float(target).is_integer() else target, force_grouping=True
+            ),
         )
         if target is not None
         else ""
@@ -173,7 +246,3 @@ def line_chart(
 def n(value: float) -> str:
     """A coordinate with one decimal (format_html turns arguments into strings first)."""
     return f"{value:.1f}"
-
-
-def _shorten(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

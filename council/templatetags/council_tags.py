@@ -5,7 +5,7 @@ import datetime
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext, ngettext_lazy
 
 from council.models import Commitment
 from council.querysets import local_today
@@ -94,3 +94,114 @@ def bs_widget(field):
         if described:
             attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def role_name(group) -> str:
+    """A role's group as the reader says it (the group names are fixed English keys)."""
+    from council import roles
+
+    names = {
+        roles.SECRETARIAT: _("Secretariat"),
+        roles.FOCAL_POINT: _("Agency focal point"),
+        roles.MANAGER: _("Manager"),
+    }
+    name = getattr(group, "name", group)
+    return names.get(name, name)
+
+
+# Each language named in itself, whole: Django's own table calls Kazakh "Қазақ" (the
+# adjective); the language is "Қазақша", as "Кыргызча" and "Русский" are.
+LOCAL_NAMES = {"kk": "Қазақша", "ky": "Кыргызча", "ru": "Русский", "en": "English"}
+
+
+@register.simple_tag
+def interface_languages() -> list[dict]:
+    """The interface languages for the switcher: code and name in the language itself."""
+    from django.conf import settings
+    from django.utils.translation import get_language_info
+
+    languages = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        name = LOCAL_NAMES.get(code) or info["name_local"]
+        languages.append({"code": code, "name_local": name[:1].upper() + name[1:]})
+    return languages
+
+
+# Django's and django-filter's own messages that our pages show (empty choices, form and
+# password errors, the paginator, refusals). Their catalogues lack some for Russian,
+# Kazakh or Kyrgyz (Django 6.1's "- Select an option -" is in none of them), so they are
+# listed here for `makemessages` to carry into our catalogues, which take precedence.
+# Nothing reads this tuple.
+STOCK_MESSAGES = (
+    gettext_noop("- Select an option -"),
+    gettext_noop("No %s matches the given query."),
+    gettext_noop("This field is required."),
+    gettext_noop("Enter a valid date."),
+    gettext_noop("Enter a valid email address."),
+    gettext_noop("Enter a valid integer."),
+    gettext_noop("Enter a whole number."),
+    gettext_noop("Enter a number."),
+    gettext_noop("Enter a complete value."),
+    gettext_noop("Null characters are not allowed."),
+    gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),
+    gettext_noop("Select a valid choice. That choice is not one of the available choices."),
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        1,
+    ),
+    ngettext_lazy(
+        "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+        1,
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s digit in total.",
+        "Ensure that there are no more than %(max)s digits in total.",
+        1,
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s decimal place.",
+        "Ensure that there are no more than %(max)s decimal places.",
+        1,
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s digit before the decimal point.",
+        "Ensure that there are no more than %(max)s digits before the decimal point.",
+        1,
+    ),
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop(
+        "File extension “%(extension)s” is not allowed. "
+        "Allowed extensions are: %(allowed_extensions)s."
+    ),
+    gettext_noop("The submitted file is empty."),
+    gettext_noop("No file was submitted. Check the encoding type on the form."),
+    gettext_noop("That page number is not an integer"),
+    gettext_noop("That page number is less than 1"),
+    gettext_noop("That page contains no results"),
+    gettext_noop("Forbidden"),
+    gettext_noop("CSRF verification failed. Request aborted."),
+    gettext_noop("The two password fields didn’t match."),
+    gettext_noop("Your old password was entered incorrectly. Please enter it again."),
+    gettext_noop(
+        "Please enter a correct %(username)s and password. "
+        "Note that both fields may be case-sensitive."
+    ),
+    gettext_noop("This account is inactive."),
+    gettext_noop("Enter the same password as before, for verification."),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        1,
+    ),
+    gettext_noop("The password is too similar to the %(verbose_name)s."),
+    gettext_noop("Your password can’t be too similar to your other personal information."),
+    gettext_noop("This password is too common."),
+    gettext_noop("Your password can’t be a commonly used password."),
+    gettext_noop("This password is entirely numeric."),
+    gettext_noop("Your password can’t be entirely numeric."),
+)
