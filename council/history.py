@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
+
+from django.utils.formats import date_format
+from django.utils.timezone import is_aware, localtime
+from django.utils.translation import gettext
 
 SKIPPED = {
     "id",
@@ -52,8 +57,15 @@ def history_rows(history_queryset, limit: int = 30) -> list[Change]:
 
 
 def _display(record, model_field, value) -> str:
+    if isinstance(value, bool):  # before the empty check: False is a value, not a blank
+        return gettext("yes") if value else gettext("no")
     if value in (None, ""):
         return "—"
+    if isinstance(value, datetime.datetime):
+        value = localtime(value) if is_aware(value) else value
+        return date_format(value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     text = str(value)
