@@ -23,5 +23,5 @@ def test_dates_in_the_readers_form():
     with translation.override("ru"):
         assert _display(None, DEADLINE, day) == "01.06.2027"
     with translation.override("en"):
-        assert _display(None, DEADLINE, day) == "1 Jun 2027"
+        assert _display(None, DEADLINE, day) == "01 Jun 2027"
     assert _display(None, DEADLINE, None) == "—"
