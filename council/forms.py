@@ -316,6 +316,13 @@ class ResponsibilityRowMixin:
     def validate_constraints(self) -> None:
         pass
 
+    def has_changed(self) -> bool:
+        # A row not saved yet that the page removed sends nothing at all: an empty row,
+        # not one whose role was cleared.
+        if self.is_bound and not any(key.startswith(f"{self.prefix}-") for key in self.data):
+            return False
+        return super().has_changed()
+
 
 class ResponsibilityForm(ResponsibilityRowMixin, ModelForm):
     class Meta(ModelForm.Meta):
