@@ -8,7 +8,7 @@ import datetime
 from django.urls import reverse
 
 from council import forms
-from council.models import AgendaItem, Agency, Commitment, Person, Sector, Session
+from council.models import Agency, AgendaItem, Commitment, Person, Sector, Session
 
 from ..factories import AgencyFactory, CommitmentFactory, SessionFactory
 from .pages import HX
@@ -30,7 +30,7 @@ def test_the_dialog_form_offers_only_the_councils_parties(login, world):
     response = client.get(agency_url(world), **HX)
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'hx-post="%s"' % agency_url(world) in html
+    assert f'hx-post="{agency_url(world)}"' in html
     assert 'name="quick-agency-name"' in html
     party = response.context["form"].fields["party"]
     assert sorted(p.code for p in party.queryset) == ["KG", "KZ"]
