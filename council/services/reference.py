@@ -7,6 +7,7 @@ sector that is no longer used is made inactive.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
@@ -99,10 +100,16 @@ def agency_add_quick(
     name, short_name = " ".join(name.split()), " ".join(short_name.split())
     if not name:
         raise ValidationError({"name": _("Write the agency's name.")})
-    for known in Agency.objects.filter(party=party).only("name", "short_name"):
+    for known in Agency.objects.filter(party=party):
+        # Its names in every language: one typed in Russian may be stored in English.
+        names = {
+            getattr(known, f"{field}_{code}", None) or getattr(known, field)
+            for field in ("name", "short_name")
+            for code, _name in settings.LANGUAGES
+        }
         if any(
             value and _same_name(value, candidate)
-            for value in (known.name, known.short_name)
+            for value in names
             for candidate in (name, short_name)
             if candidate
         ):

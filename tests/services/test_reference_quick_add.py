@@ -93,3 +93,18 @@ def test_an_empty_name_is_refused(world):
     with pytest.raises(ValidationError) as refused:
         add_agency(council=world.council, party=kz, name="   ", by=world.users["secretariat"])
     assert "name" in refused.value.error_dict
+
+
+def test_an_agency_recorded_in_another_language_is_refused_too(world):
+    from django.utils import translation
+
+    kz = world.council.parties.get(code="KZ")
+    agency = AgencyFactory(party=kz, name="Ministry of Energy")
+    Agency.objects.filter(pk=agency.pk).update(name_ru="Министерство энергетики")
+    with translation.override("en"), pytest.raises(ValidationError):
+        add_agency(
+            council=world.council,
+            party=kz,
+            name="министерство энергетики",
+            by=world.users["secretariat"],
+        )
