@@ -163,4 +163,9 @@ def test_the_form_and_the_dialog_fit_the_screen(in_russian, demo_site, width, he
     # Escape closes it, and the form is as it was.
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+    # The pages leading to session 14 fit too.
+    for url in (session.council.get_absolute_url(), session.get_absolute_url()):
+        page.goto(demo_site.url + url)
+        no_horizontal_scroll(page)
+    expect(page.get_by_role("link", name="Отметить как состоявшееся")).to_be_visible()
     assert not in_russian.problems
