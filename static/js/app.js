@@ -282,6 +282,7 @@ document.addEventListener("htmx:pushedIntoHistory", function () {
   function openQuickAdd(button) {
     var dialog = document.getElementById(button.getAttribute("data-quick-add-open"));
     if (!dialog || !window.htmx) {
+      window.location.href = button.href; // the form as a page
       return;
     }
     dialog.quickAddSelect = document.getElementById(button.getAttribute("data-quick-add-for"));
@@ -365,6 +366,7 @@ document.addEventListener("htmx:pushedIntoHistory", function () {
     var target = event.target;
     var opener = target.closest("[data-quick-add-open]");
     if (opener) {
+      event.preventDefault(); // a link to the same form as a page, without JavaScript
       openQuickAdd(opener);
       return;
     }
@@ -381,6 +383,15 @@ document.addEventListener("htmx:pushedIntoHistory", function () {
     var remove = target.closest("[data-formset-remove]");
     if (remove) {
       removeFormsetRow(remove);
+    }
+  });
+
+  // The opener is a link acting as a button: Space opens it too.
+  document.addEventListener("keydown", function (event) {
+    var opener = event.target.closest && event.target.closest("a[data-quick-add-open]");
+    if (opener && event.key === " ") {
+      event.preventDefault();
+      openQuickAdd(opener);
     }
   });
 

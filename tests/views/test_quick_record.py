@@ -142,6 +142,9 @@ def test_the_session_forms_have_the_dialog_next_to_their_lists(login, world):
         assert f'<dialog class="quick-add-dialog" id="quick-add-{kind}"' in html
         assert f'data-quick-add-open="quick-add-{kind}"' in html
         assert f'data-quick-add-kind="{kind}"' in html
+        # Without JavaScript the opener is a link to the form as a page, returning here.
+        quick = agency_url(world) if kind == "agency" else person_url(world)
+        assert f'href="{quick}?next={url}"' in html
     html = client.get(reverse("council:protocol-edit", args=[world.session.pk])).content.decode()
     assert 'data-quick-add-for="id_signatories-0-person"' in html
 
