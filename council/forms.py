@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from django import forms
@@ -133,6 +134,7 @@ class SessionForm(ModelForm):
         if taken.exclude(pk=self.instance.pk).exists():
             raise ValidationError(
                 _("Session %(number)s of this council is already recorded."),
+                code="taken",
                 params={"number": number},
             )
         return number
@@ -143,6 +145,18 @@ class SessionForm(ModelForm):
         if start and end and end < start:
             self.add_error("end_date", _("The session cannot end before it starts."))
         return cleaned
+
+    def taken_session(self) -> Session | None:
+        """The session recorded under the number typed, when that is why the form was
+        refused: the page links to it instead of leaving a dead end."""
+        if not self.has_error("number", code="taken"):
+            return None
+        number = self.data.get(self.add_prefix("number"))
+        return (
+            Session.objects.filter(council=self.instance.council, number=number)
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
 
 
 class ParticipantForm(ModelForm):
@@ -156,6 +170,7 @@ class ParticipantForm(ModelForm):
         self.fields["person"].queryset = Person.objects.filter(
             party__in=session.council.parties.all()
         ).select_related("party")
+        self.fields["person"].widget.attrs["data-quick-add-kind"] = "person"
         self.fields["position"].required = False
         self.fields["position"].help_text = _("Leave empty to use the person's current position.")
 
@@ -189,6 +204,7 @@ class AgendaItemForm(ModelForm):
             party__in=session.council.parties.all()
         ).select_related("party")
         self.fields["speakers"].required = False
+        self.fields["speakers"].widget.attrs["data-quick-add-kind"] = "person"
 
 
 class CommitmentForm(ModelForm):
@@ -219,6 +235,26 @@ class CommitmentForm(ModelForm):
         ).select_related("session__council")
         self.fields["carries_over"].queryset = earlier
         self.fields["carries_over"].choices = carried_over_choices(earlier)
+        self._sector_from_agenda_item(session)
+        # The page hides the date unless the deadline is "by a date" (static/js/app.js);
+        # ``clean`` drops a date left behind under another kind.
+        self.fields["deadline_kind"].widget.attrs["data-deadline-kind"] = ""
+        self.fields["deadline"].widget.attrs["data-deadline-date"] = ""
+        self.fields["deadline"].help_text = _("Only for a deadline by a date.")
+
+    def _sector_from_agenda_item(self, session: Session) -> None:
+        """The sector starts as the agenda item's: on opening (an agenda item given as
+        initial, or the commitment's own when it has no sector yet) and, on the page, when
+        another agenda item is chosen (the select carries each item's sector)."""
+        items = list(session.agenda_items.filter(withdrawn_at__isnull=True).order_by("order"))
+        sectors = {str(item.pk): item.sector_id for item in items if item.sector_id}
+        self.fields["agenda_item"].widget.attrs["data-sector-of"] = json.dumps(sectors)
+        if self.is_bound or self.initial.get("sector") or self.instance.sector_id:
+            return
+        item_id = self.initial.get("agenda_item") or self.instance.agenda_item_id
+        item_id = getattr(item_id, "pk", item_id)
+        if str(item_id) in sectors:
+            self.initial["sector"] = sectors[str(item_id)]
 
     def clean_clause(self):
         # Shown with the form's other errors; the service checks it again when saving.
@@ -226,6 +262,16 @@ class CommitmentForm(ModelForm):
         if services.commitments.clause_taken(self.instance.session_id, clause, self.instance.pk):
             raise services.commitments.clause_error(clause).error_dict["clause"][0]
         return clause
+
+    def clean(self):
+        cleaned = super().clean()
+        # Only a deadline "by a date" takes a date: one typed before choosing "by the next
+        # session" or "ongoing" (the page hides the field then) is dropped, not refused.
+        kind = cleaned.get("deadline_kind")
+        if kind and kind != Commitment.DeadlineKind.DATE:
+            cleaned["deadline"] = None
+            self.errors.pop("deadline", None)
+        return cleaned
 
 
 def clause_key(clause: str) -> tuple:
@@ -270,6 +316,13 @@ class ResponsibilityRowMixin:
     def validate_constraints(self) -> None:
         pass
 
+    def has_changed(self) -> bool:
+        # A row not saved yet that the page removed sends nothing at all: an empty row,
+        # not one whose role was cleared.
+        if self.is_bound and not any(key.startswith(f"{self.prefix}-") for key in self.data):
+            return False
+        return super().has_changed()
+
 
 class ResponsibilityForm(ResponsibilityRowMixin, ModelForm):
     class Meta(ModelForm.Meta):
@@ -290,13 +343,19 @@ class CouncilRowsFormSet(forms.BaseInlineFormSet):
     def choices(self):
         raise NotImplementedError
 
+    # The kind of the quick-add dialog next to each row's select ("agency", "person").
+    quick_add = ""
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         share_choices(self, form, self.choice_field, self.choices())
+        if self.quick_add:
+            form.fields[self.choice_field].widget.attrs["data-quick-add-kind"] = self.quick_add
 
 
 class BaseResponsibilityFormSet(CouncilRowsFormSet):
     choice_field = "agency"
+    quick_add = "agency"
 
     def choices(self):
         return Agency.objects.filter(party__in=self.council.parties.all(), is_active=True)
@@ -340,6 +399,38 @@ ResponsibilityFormSet = forms.inlineformset_factory(
     absolute_max=30,
     validate_max=True,
 )
+
+
+class QuickAddForm(ModelForm):
+    """An agency or a person missing from a session form's list, added from a dialog next
+    to the list (``services.reference.agency_add_quick`` / ``person_add_quick``): one of
+    the council's parties, and the few fields that name it."""
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.council = council
+        party = self.fields["party"]
+        party.queryset = council.parties.all()
+        party.empty_label = _("— choose a party —")
+        self.fields["name"].widget.attrs["data-autofocus"] = ""
+
+    def validate_constraints(self) -> None:
+        pass  # the service refuses a duplicate, in any letter case, saying which one
+
+    def _post_clean(self) -> None:
+        pass  # nothing is built here: the service makes and saves the row
+
+
+class AgencyQuickForm(QuickAddForm):
+    class Meta(ModelForm.Meta):
+        model = Agency
+        fields = ["party", "name", "short_name", "kind"]
+
+
+class PersonQuickForm(QuickAddForm):
+    class Meta(ModelForm.Meta):
+        model = Person
+        fields = ["party", "name", "position"]
 
 
 class StatusUpdateForm(forms.Form):
@@ -407,6 +498,7 @@ class SignatoryForm(ModelForm):
 
 class BaseSignatoryFormSet(CouncilRowsFormSet):
     choice_field = "person"
+    quick_add = "person"
 
     def choices(self):
         return Person.objects.filter(party__in=self.council.parties.all())

@@ -127,6 +127,12 @@ class Policy:
         """Officials: the secretariat records who comes to sessions, admins fix the rest."""
         return self.is_admin or self.is_secretariat
 
+    def can_quick_add_reference(self, council_id: int) -> bool:
+        """An agency or a person missing from a session form's list, added from that form
+        without going to admin: the council's secretariat and administrators (who may
+        merge a duplicate later)."""
+        return self.can_edit_council_records(council_id)
+
     # Reporting and reviewing ------------------------------------------------------
 
     def is_responsible_for(self, commitment: Commitment) -> bool:

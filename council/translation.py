@@ -36,7 +36,7 @@ class PartyTranslation(Translated):
     fields = ("name", "short_name")
 
 
-@register(Agency)
+@register([Agency, Agency.history.model])
 class AgencyTranslation(Translated):
     fields = ("name", "short_name")
 
@@ -56,7 +56,7 @@ class IndicatorTranslation(Translated):
     fields = ("name", "description")
 
 
-@register(Person)
+@register([Person, Person.history.model])
 class PersonTranslation(Translated):
     fields = ("position",)
 

@@ -10,6 +10,12 @@ council_patterns = [
     path("councils/", views.council_list, name="council-list"),
     path("councils/<int:pk>/", views.council_detail, name="council-detail"),
     path("councils/<int:council_pk>/sessions/new/", views.session_create, name="session-create"),
+    path(
+        "councils/<int:council_pk>/agencies/new/",
+        views.agency_quick_add,
+        name="agency-quick-add",
+    ),
+    path("councils/<int:council_pk>/people/new/", views.person_quick_add, name="person-quick-add"),
     path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session-edit"),
     path("sessions/<int:pk>/participants/new/", views.participant_add, name="participant-create"),

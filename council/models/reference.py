@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .base import Sourced, choices_check
 
@@ -63,6 +64,9 @@ class Agency(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.MINISTRY)
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Who added or changed it and why: the secretariat adds agencies from a session's
+    # forms (``services.agency_add_quick``), an administrator may merge duplicates later.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["party__order", "name"]
@@ -110,6 +114,7 @@ class Person(Sourced):
         related_name="people",
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -30,6 +30,7 @@ from .protocols import (
     protocol_file_withdraw,
     protocol_print,
 )
+from .reference import agency_quick_add, person_quick_add
 from .reports import commitment_export, report_dashboard, session_decisions_export
 from .review import (
     session_review,
@@ -99,4 +100,6 @@ __all__ = [
     "calendar_sessions",
     "calendar_deadlines",
     "calendar_reset",
+    "agency_quick_add",
+    "person_quick_add",
 ]

@@ -42,7 +42,16 @@ def session_create(request: HttpRequest, council_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Session %(session)s is recorded.") % {"session": session})
             return redirect(session)
-    return render(request, "council/session_form.html", {"form": form, "council": council})
+    # A session already planned (the 14th, say) is recorded on its own page, not as a
+    # new one: the form says so and links there, before and after a number is refused.
+    planned = council.sessions.filter(status=Session.Status.PLANNED).order_by("number")
+    context = {
+        "form": form,
+        "council": council,
+        "planned_sessions": list(planned.select_related("council")),
+        "taken_session": form.taken_session() if form.is_bound else None,
+    }
+    return render(request, "council/session_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])

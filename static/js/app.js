@@ -185,3 +185,233 @@ document.addEventListener("htmx:pushedIntoHistory", function () {
     next.value = window.location.pathname + window.location.search;
   }
 });
+
+// Recording a session quickly: the commitment form's responsible agencies (rows added
+// and removed in place), its deadline date shown only for a deadline by a date, its
+// sector taken from the agenda item, and the dialog that adds a missing agency or person
+// next to a list.
+(function () {
+  "use strict";
+
+  // Rows of a formset: "add another" clones the empty form's <template> under the next
+  // index and counts it in TOTAL_FORMS; a row not saved yet may be removed (the server
+  // skips a missing index: an extra form left empty is not saved).
+  function formsetParts(fieldset) {
+    var prefix = fieldset.getAttribute("data-formset");
+    return {
+      total: fieldset.querySelector('input[name="' + prefix + '-TOTAL_FORMS"]'),
+      max: fieldset.querySelector('input[name="' + prefix + '-MAX_NUM_FORMS"]'),
+      rows: fieldset.querySelector("[data-formset-rows]"),
+      template: fieldset.querySelector("template[data-formset-template]"),
+      add: fieldset.querySelector("[data-formset-add]"),
+      full: fieldset.querySelector("[data-formset-full]"),
+    };
+  }
+
+  function syncFormsetButton(fieldset) {
+    var parts = formsetParts(fieldset);
+    if (!parts.add || !parts.total || !parts.max) {
+      return;
+    }
+    var full = parseInt(parts.total.value, 10) >= parseInt(parts.max.value, 10);
+    parts.add.disabled = full;
+    if (parts.full) {
+      parts.full.hidden = !full;
+    }
+  }
+
+  function addFormsetRow(fieldset) {
+    var parts = formsetParts(fieldset);
+    var index = parseInt(parts.total.value, 10);
+    if (index >= parseInt(parts.max.value, 10)) {
+      return;
+    }
+    var holder = document.createElement("div");
+    holder.innerHTML = parts.template.innerHTML.replace(/__prefix__/g, String(index));
+    var row = holder.firstElementChild;
+    parts.rows.appendChild(row);
+    parts.total.value = String(index + 1);
+    syncFormsetButton(fieldset);
+    var first = row.querySelector("select, input:not([type=hidden]), textarea");
+    if (first) {
+      first.focus();
+    }
+  }
+
+  function removeFormsetRow(button) {
+    var row = button.closest("[data-formset-row]");
+    var fieldset = button.closest("[data-formset]");
+    if (!row || !fieldset) {
+      return;
+    }
+    var next = row.nextElementSibling || row.previousElementSibling;
+    row.remove();
+    var focus = next && next.querySelector("select");
+    (focus || formsetParts(fieldset).add).focus();
+  }
+
+  // The deadline date: shown for a deadline by a date, hidden (and ignored by the server)
+  // for "by the next session" and "ongoing".
+  function syncDeadline(kind) {
+    var form = kind.form;
+    var date = form && form.querySelector("[data-deadline-date]");
+    if (!date) {
+      return;
+    }
+    var wrapper = date.closest(".mb-3") || date;
+    wrapper.hidden = kind.value !== "date";
+  }
+
+  // The sector follows the agenda item chosen, when that item has one.
+  function fillSector(item) {
+    var sectors;
+    try {
+      sectors = JSON.parse(item.getAttribute("data-sector-of") || "{}");
+    } catch (error) {
+      return;
+    }
+    var sector = item.form && item.form.elements.namedItem("sector");
+    if (sector && sectors[item.value]) {
+      sector.value = String(sectors[item.value]);
+    }
+  }
+
+  // The quick-add dialog: opened from the button next to a list, its form loaded fresh
+  // each time; the server answers a refused form with the form and its errors (422,
+  // swapped in place by htmx) and an accepted one with the new <option>.
+  function openQuickAdd(button) {
+    var dialog = document.getElementById(button.getAttribute("data-quick-add-open"));
+    if (!dialog || !window.htmx) {
+      window.location.href = button.href; // the form as a page
+      return;
+    }
+    dialog.quickAddSelect = document.getElementById(button.getAttribute("data-quick-add-for"));
+    dialog.quickAddOpener = button;
+    var body = dialog.querySelector("[data-quick-add-body]");
+    dialog.showModal();
+    window.htmx.ajax("GET", dialog.getAttribute("data-url"), { target: body, swap: "innerHTML" });
+  }
+
+  function announce(text) {
+    var region = document.getElementById("messages");
+    if (!region) {
+      return;
+    }
+    var alert = document.createElement("div");
+    alert.className = "alert alert-success alert-dismissible";
+    alert.setAttribute("role", "status");
+    alert.setAttribute("data-quick-added", "");
+    alert.textContent = text;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close";
+    close.setAttribute("data-bs-dismiss", "alert");
+    close.setAttribute("aria-label", region.dataset.errorClose || "Close");
+    alert.appendChild(close);
+    region.appendChild(alert);
+  }
+
+  function quickAdded(dialog, html) {
+    var holder = document.createElement("template");
+    holder.innerHTML = html.trim();
+    var option = holder.content.querySelector("option");
+    if (!option) {
+      return;
+    }
+    var kind = dialog.getAttribute("data-quick-add-dialog");
+    var selector = 'select[data-quick-add-kind="' + kind + '"]';
+    // Every list of that kind on the page, and the rows still to be added, offer it.
+    var selects = Array.prototype.slice.call(document.querySelectorAll(selector));
+    document.querySelectorAll("template[data-formset-template]").forEach(function (template) {
+      selects = selects.concat(Array.prototype.slice.call(template.content.querySelectorAll(selector)));
+    });
+    selects.forEach(function (select) {
+      var copy = option.cloneNode(true);
+      copy.selected = false;
+      copy.removeAttribute("selected");
+      select.appendChild(copy);
+    });
+    var chosen = dialog.quickAddSelect;
+    if (chosen) {
+      var added = Array.prototype.find.call(chosen.options, function (o) {
+        return o.value === option.value;
+      });
+      if (added) {
+        added.selected = true;
+      }
+      chosen.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    dialog.close();
+    if (chosen) {
+      chosen.focus();
+    }
+    var message = dialog.getAttribute("data-added-message") || "";
+    announce(message.replace("%(name)s", option.textContent));
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail || {};
+    var elt = detail.requestConfig && detail.requestConfig.elt;
+    var dialog = elt && elt.closest && elt.closest("dialog[data-quick-add-dialog]");
+    if (!dialog || !detail.xhr || detail.xhr.status !== 200) {
+      return;
+    }
+    if ((detail.requestConfig.verb || "").toLowerCase() === "post") {
+      event.detail.shouldSwap = false;
+      quickAdded(dialog, detail.xhr.responseText);
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    var opener = target.closest("[data-quick-add-open]");
+    if (opener) {
+      event.preventDefault(); // a link to the same form as a page, without JavaScript
+      openQuickAdd(opener);
+      return;
+    }
+    var close = target.closest("[data-quick-add-close]");
+    if (close) {
+      close.closest("dialog").close();
+      return;
+    }
+    var add = target.closest("[data-formset-add]");
+    if (add) {
+      addFormsetRow(add.closest("[data-formset]"));
+      return;
+    }
+    var remove = target.closest("[data-formset-remove]");
+    if (remove) {
+      removeFormsetRow(remove);
+    }
+  });
+
+  // The opener is a link acting as a button: Space opens it too.
+  document.addEventListener("keydown", function (event) {
+    var opener = event.target.closest && event.target.closest("a[data-quick-add-open]");
+    if (opener && event.key === " ") {
+      event.preventDefault();
+      openQuickAdd(opener);
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches("[data-deadline-kind]")) {
+      syncDeadline(target);
+    } else if (target.matches("[data-sector-of]")) {
+      fillSector(target);
+    }
+  });
+
+  function start() {
+    document.querySelectorAll("[data-deadline-kind]").forEach(syncDeadline);
+    document.querySelectorAll("[data-formset]").forEach(syncFormsetButton);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -58,6 +58,16 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
         "session-create": [
             ("get", reverse("council:session-create", args=[c]), {}) for c in councils
         ],
+        "agency-quick-add": [
+            (method, reverse("council:agency-quick-add", args=[c]), {})
+            for c in councils
+            for method in ("get", "post")  # the form, and the form refused (422)
+        ],
+        "person-quick-add": [
+            (method, reverse("council:person-quick-add", args=[c]), {})
+            for c in councils
+            for method in ("get", "post")
+        ],
         "session-detail": [
             ("get", reverse("council:session-detail", args=[s]), {}) for s in sessions
         ],

@@ -45,6 +45,17 @@ def matrix(w):
         "council-list": ("get", reverse("council:council-list"), ALL),
         "council-detail": ("get", reverse("council:council-detail", args=[w.council.pk]), SEE),
         "session-create": ("get", reverse("council:session-create", args=[w.council.pk]), EDIT),
+        # An agency or person added from a session's forms: who records the council.
+        "agency-quick-add": (
+            "get",
+            reverse("council:agency-quick-add", args=[w.council.pk]),
+            EDIT,
+        ),
+        "person-quick-add": (
+            "get",
+            reverse("council:person-quick-add", args=[w.council.pk]),
+            EDIT,
+        ),
         "session-detail": ("get", reverse("council:session-detail", args=[s]), SEE),
         "session-edit": ("get", reverse("council:session-edit", args=[s]), EDIT),
         "participant-create": ("get", reverse("council:participant-create", args=[s]), EDIT),
