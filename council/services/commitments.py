@@ -50,6 +50,10 @@ EDITABLE_FIELDS = (
 Responsibles = Sequence[tuple[Agency, str]]
 
 
+# A review's reason, as long as a progress report's note may be (``StatusUpdateForm``).
+REASON_MAX_LENGTH = 5000
+
+
 class InvalidTransition(ValidationError):
     """The requested status change is not allowed from the commitment's current status."""
 
@@ -435,6 +439,14 @@ def commitment_return_completion(
         raise ValidationError(
             {"reason": _("Say why the completion is returned: the focal points act on it.")},
             code="reason_required",
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "reason": _("Keep the reason under %(n)s characters (it has %(length)s).")
+                % {"n": REASON_MAX_LENGTH, "length": len(reason)}
+            },
+            code="reason_too_long",
         )
     return _change_status(
         commitment=commitment,
