@@ -28,14 +28,23 @@ def catalogues():
     compiled_catalogues()
 
 
+# What sticks out past the window's right edge, named, for the failure message.
+WIDER_THAN_WINDOW = """
+[...document.querySelectorAll("body *")]
+  .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .slice(0, 8)
+  .map((e) => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`)
+"""
+
+
 def no_sideways_scroll(page) -> None:
-    wide = page.evaluate(
-        """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))"""
-    )
     widths = page.evaluate(
         "[document.documentElement.scrollWidth, window.innerWidth, document.body.scrollWidth]"
     )
-    assert widths[0] <= widths[1] and widths[2] <= widths[1], (widths, wide)
+    assert widths[0] <= widths[1] and widths[2] <= widths[1], (
+        widths,
+        page.evaluate(WIDER_THAN_WINDOW),
+    )
 
 
 def shoot(page, name: str, width: int) -> None:
