@@ -237,6 +237,16 @@ def test_folded_filters_button_counts_the_filters_set(client, world):
     assert 'id="filter-count" hx-swap-oob="true"' in partial and "(filters set: 1)" in partial
 
 
+def test_a_row_opens_its_commitment_as_a_page(client, world):
+    """The results page by htmx (their links are boosted into #results); a row's link
+    must load the commitment's page, not swap it into the list."""
+    client.force_login(world.users["manager"])
+    page = client.get(reverse("council:commitment-list")).content.decode()
+    rows = page[page.index("<tbody") : page.index("</tbody>")]
+    assert rows.startswith('<tbody hx-boost="false">')
+    assert world.commitment_a.get_absolute_url() in rows
+
+
 # The list's page links ----------------------------------------------------------------------
 
 
