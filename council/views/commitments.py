@@ -218,6 +218,8 @@ def _review_panel(
     request: HttpRequest, commitment: Commitment, *, error: str = "", reason_error: str = ""
 ) -> HttpResponse:
     """The review panel again, refused (422): the error in place, what was typed kept."""
+    if error:  # the commitment may have moved meanwhile: show it as it is now
+        commitment = _get_commitment(request, commitment.pk)
     context = _commitment_context(request, commitment)
     context.update(
         {
