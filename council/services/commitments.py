@@ -199,8 +199,9 @@ def commitment_edit(
 def _clear_illustrative(commitment: Commitment) -> None:
     """A person edited the record: it now says what they saved, not what the demo made
     up, so it is no longer marked illustrative (its history keeps the old mark and note).
-    An editor who means it to stay illustrative, or to become so, says so in admin: a
-    record not marked before is marked as they ask."""
+    The system's own writes (``by=None``: the demo loader, imports) keep the mark; an
+    admin who means a record to be illustrative marks it in a later edit, which is kept
+    (only a mark that was already there is cleared)."""
     commitment.is_illustrative = False
     commitment.illustrative_note = ""
 

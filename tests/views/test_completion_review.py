@@ -296,3 +296,24 @@ def test_the_last_page_holds_the_rest_and_does_not_overlap_the_first(client, wor
     assert "last=1" not in html  # Next already leads to the last page
     html = client.get(url, {"last": "1"}).content.decode()
     assert ">First<" not in html and ">Previous<" in html
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("manager", 204),
+        ("admin", 204),
+        ("secretariat", 403),
+        ("focal_a", 403),
+        ("focal_b", 403),
+        ("focal_uz", 404),  # does not see the council at all
+        ("secretariat_other", 404),
+    ],
+)
+def test_who_may_return_a_reported_completion(client, world, persona, status):
+    commitment = _reported(world.commitment_a)
+    client.force_login(world.users[persona])
+    response = client.post(_return_url(commitment), {"reason": "Not signed."}, **HX)
+    assert response.status_code == status
+    commitment.refresh_from_db()
+    assert commitment.status == (S.IN_PROGRESS if status == 204 else S.COMPLETION_REPORTED)
