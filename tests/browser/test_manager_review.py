@@ -82,6 +82,9 @@ def open_queue(page, base: str, width: int):
         page.keyboard.press("Enter")
         expect(page.get_by_label("Показать", exact=True)).to_be_visible()
     expect(page.get_by_label("Показать", exact=True)).to_have_value("review")
+    # Not even the table scrolls sideways: the session and agencies go under the title.
+    table = page.locator("#results .table-responsive")
+    assert table.evaluate("(e) => e.scrollWidth <= e.clientWidth")
     return page.locator("#results tbody tr")
 
 
