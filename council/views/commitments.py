@@ -243,15 +243,21 @@ def _review_panel(
 
 
 def _reviewed(request: HttpRequest, commitment: Commitment, message: str) -> HttpResponse:
-    """After a review: back to the commitment page, with the message (an htmx request
-    loads it whole: the status, the timeline and the history have all changed)."""
-    messages.success(request, message)
-    url = commitment.get_absolute_url()
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    """After a review: the panel goes, and the status, the timeline (with the message)
+    and the history are drawn again in place (htmx); without htmx, back to the page."""
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(commitment)
+    commitment = _get_commitment(request, commitment.pk)
+    context = _commitment_context(request, commitment)
+    context.update(
+        {
+            "saved_message": message,
+            "reviewed": True,
+            "history": commitment_history_rows(commitment, limit=50),
+        }
+    )
+    return render(request, "council/commitment_detail.html#reviewed", context)
 
 
 @require_POST

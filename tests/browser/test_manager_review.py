@@ -140,7 +140,8 @@ def test_manager_reviews_completions_from_the_queue_in_russian(
     expect(page.get_by_role("status").filter(has_text="Выполнение возвращено")).to_be_visible()
     expect(page.locator("#commitment-status")).to_contain_text("В работе")
     expect(page.locator("#updates")).to_contain_text("Приложите подписанный протокол.")
-    expect(page.locator("#completion-review")).to_have_count(0)
+    expect(page.locator("#completion-review")).to_be_hidden()  # nothing left to review
+    assert page.url == returned_url  # all in place
 
     # Accept another from the queue, which now holds one fewer.
     rows = open_queue(page, demo_site.url, width)

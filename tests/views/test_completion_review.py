@@ -101,8 +101,15 @@ def test_return_with_a_reason(client, world):
     commitment = _reported(world.commitment_a)
     client.force_login(world.users["manager"])
     response = client.post(_return_url(commitment), {"reason": "Attach the signed act."}, **HX)
-    assert response.status_code == 204
-    assert response["HX-Redirect"] == commitment.get_absolute_url()
+    assert response.status_code == 200
+    html = response.content.decode()
+    # In place: the panel goes; status, timeline (with the message) and history follow.
+    assert html.lstrip().startswith('<div id="completion-review" hidden></div>')
+    assert '<section id="updates" aria-labelledby="updates-heading" hx-swap-oob="true">' in html
+    assert '<div id="commitment-status" hx-swap-oob="true">' in html
+    assert '<div id="commitment-history" hx-swap-oob="true">' in html
+    assert "Completion returned: the commitment is in progress again" in html
+    assert "Completion returned: Attach the signed act." in html  # the history's reason
     commitment.refresh_from_db()
     assert commitment.status == S.IN_PROGRESS
     page = client.get(commitment.get_absolute_url()).content.decode()
@@ -301,8 +308,8 @@ def test_the_last_page_holds_the_rest_and_does_not_overlap_the_first(client, wor
 @pytest.mark.parametrize(
     ("persona", "status"),
     [
-        ("manager", 204),
-        ("admin", 204),
+        ("manager", 200),
+        ("admin", 200),
         ("secretariat", 403),
         ("focal_a", 403),
         ("focal_b", 403),
@@ -316,4 +323,4 @@ def test_who_may_return_a_reported_completion(client, world, persona, status):
     response = client.post(_return_url(commitment), {"reason": "Not signed."}, **HX)
     assert response.status_code == status
     commitment.refresh_from_db()
-    assert commitment.status == (S.IN_PROGRESS if status == 204 else S.COMPLETION_REPORTED)
+    assert commitment.status == (S.IN_PROGRESS if status == 200 else S.COMPLETION_REPORTED)
