@@ -18,6 +18,14 @@ from .widgets import QuickSelect
 
 OVERDUE = "overdue"
 OPEN = "open"
+# The "Show" filter: my commitments, or reported completions waiting for a review.
+MINE = "mine"
+AWAITING_REVIEW = "review"
+# What a filter link from the dashboard reads (?scope=review): the review queue.
+SCOPE_CHOICES = [
+    (MINE, _("My commitments")),
+    (AWAITING_REVIEW, _("Completions awaiting review")),
+]
 
 
 def _councils(request):
@@ -87,6 +95,15 @@ def _choices(request) -> dict:
 
 class CommitmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    scope = django_filters.ChoiceFilter(
+        label=_("Show"),
+        choices=SCOPE_CHOICES,
+        method="filter_scope",
+        empty_label=_("All I may see"),
+        help_text=_(
+            "Mine: my agency's and the bodies under it, or my councils' for the secretariat."
+        ),
+    )
     council = django_filters.ModelChoiceFilter(
         label=_("Council"),
         field_name="council",
@@ -177,6 +194,34 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return commitments_matching(queryset, value)
+
+    def filter_scope(self, queryset, name, value):
+        """Mine as the dashboard counts them (``Policy.only_mine``); awaiting review: a
+        manager's queue, or my reported completions not reviewed yet
+        (``Policy.awaiting_review``)."""
+        policy = policy_for(self.request)
+        if value == MINE:
+            return policy.only_mine(queryset)
+        if value == AWAITING_REVIEW:
+            return policy.awaiting_review(queryset)
+        return queryset
+
+    def active_count(self) -> int:
+        """How many filters are set (the sort is not a filter), for the folded filters'
+        button on a phone."""
+        if not self.is_bound:
+            return 0
+        data = self.form.data
+        return sum(
+            1
+            for name in self.filters
+            if name != "ordering"
+            and any(
+                str(value).strip()
+                for key in (name, f"{name}_after", f"{name}_before")
+                for value in data.getlist(key)
+            )
+        )
 
     def filter_party(self, queryset, name, value):
         responsible = Responsibility.objects.filter(commitment=OuterRef("pk"), party=value)

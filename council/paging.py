@@ -89,6 +89,7 @@ class KeysetPage:
     start_index: int | None  # 1-based position of the first row, when known
     count: int  # matching rows, counted up to ``count_cap``
     count_capped: bool  # more rows match than were counted
+    size: int = 0  # rows a page holds (0: unknown)
 
     @property
     def end_index(self) -> int | None:
@@ -99,6 +100,25 @@ class KeysetPage:
     @property
     def has_other_pages(self) -> bool:
         return self.has_next or self.has_previous
+
+    @property
+    def show_first(self) -> bool:
+        """Whether "First" is a page of its own: not when "Previous" already goes there."""
+        if not self.has_previous:
+            return False
+        if self.start_index is None or not self.size:
+            return True
+        return self.start_index - self.size > 1
+
+    @property
+    def show_last(self) -> bool:
+        """Whether "Last" is a page of its own: not when "Next" already goes there (pages
+        are cut from the first row, and the last page is the rest: see ``keyset_page``)."""
+        if not self.has_next:
+            return False
+        if self.count_capped or self.end_index is None or not self.size:
+            return True
+        return self.end_index + self.size < self.count
 
 
 def capped_count(queryset: QuerySet, cap: int) -> tuple[int, bool]:
@@ -183,9 +203,12 @@ def keyset_page(
     rows = queryset.order_by(*order.order_by())
     if condition is not None:
         rows = rows.filter(condition)
-    fetched = list(rows[: size + 1])
-    more = len(fetched) > size
-    items = fetched[:size]
+    # The last page holds what is left after whole pages from the first row, so it is the
+    # page "Next" leads to as well, never overlapping the page before it (or the first).
+    take = (count - 1) % size + 1 if last and not capped and count and start is None else size
+    fetched = list(rows[: take + 1])
+    more = len(fetched) > take
+    items = fetched[:take]
     if backwards:
         items.reverse()
         has_previous, has_next = more, bool(before)
@@ -215,4 +238,5 @@ def keyset_page(
         start_index=start if items else None,
         count=count,
         count_capped=capped,
+        size=size,
     )

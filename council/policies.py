@@ -192,12 +192,33 @@ class Policy:
         """My commitments, as the dashboard and the deadline feed count them: a focal
         point's agency's (and the bodies under it), a secretariat's councils', everything
         visible for the others."""
-        visible = self.visible_commitments()
+        return self.only_mine(self.visible_commitments())
+
+    def only_mine(self, commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
+        """``commitments`` narrowed to mine, as ``my_commitments`` says (the list's "My
+        commitments" filter narrows what it already shows)."""
         if self.is_focal_point and self.agency_ids:
-            return visible.responsible(self.agency_ids)
+            return commitments.responsible(self.agency_ids)
         if self.staff_council_ids:
-            return visible.filter(council__in=self.staff_council_ids)
-        return visible
+            return commitments.filter(council__in=self.staff_council_ids)
+        return commitments
+
+    def can_review_completion(self, commitment: Commitment) -> bool:
+        """Whether the user may accept or return ``commitment``'s reported completion: it
+        is reported, and both moves of a manager's review are theirs to make."""
+        if commitment.status not in COMPLETION_ACCEPTED_FROM:
+            return False
+        moves = self.allowed_status_moves(commitment)
+        return all(to in moves for start, to in MANAGER_MOVES if start == commitment.status)
+
+    def awaiting_review(self, commitments: QuerySet[Commitment] | None = None):
+        """Reported completions waiting for a review, of ``commitments`` (those visible by
+        default): for a manager, the queue of those they may accept or return; for the
+        others, their own (a focal point sees what they reported and is not reviewed)."""
+        if commitments is None:
+            commitments = self.visible_commitments()
+        reported = commitments.filter(status__in=COMPLETION_ACCEPTED_FROM)
+        return reported if self.is_manager else self.only_mine(reported)
 
     def can_withdraw_report(self, update: StatusUpdate, commitment: Commitment) -> bool:
         """A report is withdrawn by its author or the council's secretariat."""

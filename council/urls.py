@@ -39,6 +39,16 @@ council_patterns = [
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment-detail"),
     path("commitments/<int:pk>/edit/", views.commitment_edit, name="commitment-edit"),
     path("commitments/<int:pk>/report/", views.commitment_report, name="commitment-report"),
+    path(
+        "commitments/<int:pk>/accept/",
+        views.commitment_accept_completion,
+        name="commitment-accept-completion",
+    ),
+    path(
+        "commitments/<int:pk>/return/",
+        views.commitment_return_completion,
+        name="commitment-return-completion",
+    ),
     path("sessions/<int:session_pk>/protocol/", views.protocol_detail, name="protocol-detail"),
     path("sessions/<int:session_pk>/protocol/edit/", views.protocol_edit, name="protocol-edit"),
     path("sessions/<int:session_pk>/protocol/print/", views.protocol_print, name="protocol-print"),

@@ -25,7 +25,7 @@ from ..models import (
     StatusUpdate,
     User,
 )
-from ..policies import Policy
+from ..policies import COMPLETION_ACCEPTED_FROM, Policy
 from ._records import record_withdraw, save_with_history
 
 # What the services write from a form or the admin; the rest (status, council, version,
@@ -48,6 +48,10 @@ EDITABLE_FIELDS = (
 
 # A commitment's responsible agencies as a writer names them: (agency, role) pairs.
 Responsibles = Sequence[tuple[Agency, str]]
+
+
+# A review's reason, as long as a progress report's note may be (``StatusUpdateForm``).
+REASON_MAX_LENGTH = 5000
 
 
 class InvalidTransition(ValidationError):
@@ -178,15 +182,28 @@ def commitment_edit(
             _check_may_record(by, fields["session"].council_id)
         if responsibilities is not None:
             check_responsibilities(responsibilities)
+        was_illustrative = locked.is_illustrative
         for name, value in fields.items():
             if name in EDITABLE_FIELDS:
                 setattr(locked, name, value)
+        if by is not None and was_illustrative and locked.is_illustrative:
+            _clear_illustrative(locked)
         locked.version += 1
         _save_checked(locked, by, reason)
         if responsibilities is not None:
             _apply_responsibilities(locked, responsibilities, by=by, reason=reason)
     _refresh(commitment, locked)
     return commitment
+
+
+def _clear_illustrative(commitment: Commitment) -> None:
+    """A person edited the record: it now says what they saved, not what the demo made
+    up, so it is no longer marked illustrative (its history keeps the old mark and note).
+    The system's own writes (``by=None``: the demo loader, imports) keep the mark; an
+    admin who means a record to be illustrative marks it in a later edit, which is kept
+    (only a mark that was already there is cleared)."""
+    commitment.is_illustrative = False
+    commitment.illustrative_note = ""
 
 
 def edit_conflict(current: Commitment, version: int | None) -> ValidationError:
@@ -309,9 +326,17 @@ def _change_status(
     session: Session | None,
     attachments: Iterable[File],
     check_user: bool,
+    expect_from: frozenset[str] | None = None,
+    refusal: str = "",
+    history_reason: str = "",
 ) -> StatusUpdate:
     """The status move itself; ``check_user=False`` for a session's review decision,
-    whose own rule (``Policy.review_decision_refusal``) was checked by its service."""
+    whose own rule (``Policy.review_decision_refusal``) was checked by its service.
+
+    ``expect_from``: the statuses the caller saw (refused with ``InvalidTransition`` when
+    the locked row has moved on, as when two managers review one completion at once);
+    ``refusal``: what a user not allowed the move is told; ``history_reason``: the
+    history record's reason, when it says more than the note."""
     if to not in Commitment.Status.values:
         raise InvalidTransition(_("“%(status)s” is not a commitment status.") % {"status": to})
     note = note.strip()
@@ -322,6 +347,12 @@ def _change_status(
             .get(pk=commitment.pk)
         )
         current = locked.status
+        if expect_from is not None and current not in expect_from:
+            raise InvalidTransition(
+                _("The commitment is now “%(status)s”: someone has acted on it meanwhile.")
+                % {"status": locked.get_status_display()},
+                code="moved_on",
+            )
         if to == current:
             raise InvalidTransition(
                 _("The commitment is already “%(status)s”.")
@@ -338,7 +369,8 @@ def _change_status(
         # The policy reads the responsible agencies of the row as it is now.
         if check_user and by is not None and not Policy(by).can_change_status(locked, to):
             raise PermissionDenied(
-                _("You may not move this commitment from “%(current)s” to “%(to)s”.")
+                refusal
+                or _("You may not move this commitment from “%(current)s” to “%(to)s”.")
                 % {
                     "current": locked.get_status_display(),
                     "to": Commitment.Status(to).label,
@@ -365,13 +397,71 @@ def _change_status(
         save_with_history(
             locked,
             by=by,
-            reason=note or str(update),
+            reason=history_reason or note or str(update),
             update_fields=["status", "is_monitored", "version", "updated_at"],
         )
     commitment.status = locked.status
     commitment.is_monitored = locked.is_monitored
     commitment.version = locked.version
     return update
+
+
+def commitment_accept_completion(
+    *, commitment: Commitment, by: User | None, note: str = ""
+) -> StatusUpdate:
+    """Accept a reported completion: the commitment is completed (a manager's review,
+    ``Policy.can_review_completion``). ``note`` is optional; the history says "accepted"."""
+    note = note.strip()
+    return _change_status(
+        commitment=commitment,
+        to=Commitment.Status.COMPLETED,
+        by=by,
+        note=note,
+        agency=None,
+        session=None,
+        attachments=(),
+        check_user=True,
+        expect_from=COMPLETION_ACCEPTED_FROM,
+        refusal=_("Only a manager may accept or return a reported completion."),
+        history_reason=_("Completion accepted: %(note)s") % {"note": note}
+        if note
+        else _("Completion accepted"),
+    )
+
+
+def commitment_return_completion(
+    *, commitment: Commitment, by: User | None, reason: str
+) -> StatusUpdate:
+    """Return a reported completion: the commitment is in progress again, and the focal
+    points read why in its timeline and history. A reason is required (``ValidationError``
+    on ``reason`` without one, before anything is locked or written)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why the completion is returned: the focal points act on it.")},
+            code="reason_required",
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "reason": _("Keep the reason under %(n)s characters (it has %(length)s).")
+                % {"n": REASON_MAX_LENGTH, "length": len(reason)}
+            },
+            code="reason_too_long",
+        )
+    return _change_status(
+        commitment=commitment,
+        to=Commitment.Status.IN_PROGRESS,
+        by=by,
+        note=reason,
+        agency=None,
+        session=None,
+        attachments=(),
+        check_user=True,
+        expect_from=COMPLETION_ACCEPTED_FROM,
+        refusal=_("Only a manager may accept or return a reported completion."),
+        history_reason=_("Completion returned: %(reason)s") % {"reason": reason},
+    )
 
 
 def commitment_report_progress(

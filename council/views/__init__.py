@@ -8,11 +8,13 @@ from ._access import LIST_COUNT_CAP, PAGE_SIZE, SESSION_ROWS_SHOWN
 from .account import healthz, profile, set_language
 from .commitments import (
     attachment_download,
+    commitment_accept_completion,
     commitment_create,
     commitment_detail,
     commitment_edit,
     commitment_list,
     commitment_report,
+    commitment_return_completion,
     status_update_withdraw,
 )
 from .councils import council_detail, council_list
@@ -79,6 +81,8 @@ __all__ = [
     "commitment_list",
     "commitment_detail",
     "commitment_report",
+    "commitment_accept_completion",
+    "commitment_return_completion",
     "commitment_create",
     "commitment_edit",
     "attachment_download",

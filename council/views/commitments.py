@@ -25,7 +25,7 @@ from ..models import (
     StatusUpdate,
 )
 from ..paging import keyset_page
-from ..policies import policy_for
+from ..policies import MANAGER_MOVES, policy_for
 from ..querysets import LIST_ORDERINGS, attach_responsible
 from ._access import (
     LIST_COUNT_CAP,
@@ -67,9 +67,19 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
     return render(request, _partial(request, "council/commitment_list.html", "results"), context)
 
 
+def _form_moves(policy, commitment: Commitment) -> list[str]:
+    """The statuses the progress form offers: a reported completion's acceptance and
+    return are the review panel's own buttons (with its reason), not a status to pick."""
+    moves = policy.allowed_status_moves(commitment)
+    if policy.can_review_completion(commitment):
+        reviewed = {to for start, to in MANAGER_MOVES if start == commitment.status}
+        moves = [to for to in moves if to not in reviewed]
+    return moves
+
+
 def _commitment_context(request: HttpRequest, commitment: Commitment, form=None) -> dict:
     policy = policy_for(request)
-    moves = policy.allowed_status_moves(commitment)
+    moves = _form_moves(policy, commitment)
     updates = (
         commitment.updates.select_related(
             "author", "agency__party", "session__council", "withdrawn_by"
@@ -86,8 +96,21 @@ def _commitment_context(request: HttpRequest, commitment: Commitment, form=None)
         update.may_withdraw = not update.is_withdrawn and policy.can_withdraw_report(
             update, commitment
         )
+    can_review = policy.can_review_completion(commitment)
     return {
         "commitment": commitment,
+        "can_review": can_review,
+        # The report the reviewer decides on: the newest completion report still standing.
+        "reported_update": next(
+            (
+                u
+                for u in updates
+                if u.to_status == Commitment.Status.COMPLETION_REPORTED and not u.is_withdrawn
+            ),
+            None,
+        )
+        if can_review
+        else None,
         "is_overdue": commitment.is_overdue(),
         "can_edit": policy.can_edit_commitment(commitment),
         "can_report": can_report,
@@ -119,6 +142,8 @@ def commitment_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a progress report and/or change the status (htmx form on the commitment page)."""
     commitment = _get_commitment(request, pk)
     policy = policy_for(request)
+    # Every move the user may make is still taken here (a page loaded before the review
+    # panel existed); the form drawn again offers only its own (``_form_moves``).
     moves = policy.allowed_status_moves(commitment)
     if not policy.can_report_progress(commitment) and not moves:
         raise PermissionDenied(
@@ -173,6 +198,106 @@ def commitment_report(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "council/commitment_detail.html#updates", context, status=422)
     context.update({"reviews": commitment.reviews.none(), "carried_over_by": [], "history": []})
     return render(request, "council/commitment_detail.html", context, status=422)
+
+
+def _review_refused(request: HttpRequest, commitment: Commitment) -> HttpResponse | None:
+    """Why this user may not review ``commitment``'s completion now: 403 when the review
+    is not theirs, a 422 in the panel when it is no longer waiting (reviewed meanwhile)."""
+    policy = policy_for(request)
+    if policy.can_review_completion(commitment):
+        return None
+    if not policy.is_manager:
+        raise PermissionDenied(_("Only a manager may accept or return a reported completion."))
+    message = _("This completion is no longer waiting for a review: it is now “%(status)s”.") % {
+        "status": commitment.get_status_display()
+    }
+    return _review_panel(request, commitment, error=message)
+
+
+def _review_panel(
+    request: HttpRequest, commitment: Commitment, *, error: str = "", reason_error: str = ""
+) -> HttpResponse:
+    """The review panel again, refused (422): the error in place, what was typed kept."""
+    if error:  # the commitment may have moved meanwhile: show it as it is now
+        commitment = _get_commitment(request, commitment.pk)
+    context = _commitment_context(request, commitment)
+    context.update(
+        {
+            "review_error": error,
+            "reason_error": reason_error,
+            "review_reason": request.POST.get("reason", ""),
+        }
+    )
+    if request.htmx:
+        return render(request, "council/commitment_detail.html#review", context, status=422)
+    context.update(
+        {
+            "reviews": commitment.reviews.select_related(
+                "session__council", "replacement", "decided_by"
+            ),
+            "carried_over_by": commitment.carried_over_by.select_related("session__council"),
+            "history": commitment_history_rows(commitment, limit=50),
+        }
+    )
+    return render(request, "council/commitment_detail.html", context, status=422)
+
+
+def _reviewed(request: HttpRequest, commitment: Commitment, message: str) -> HttpResponse:
+    """After a review: the panel goes, and the status, the timeline (with the message)
+    and the history are drawn again in place (htmx); without htmx, back to the page."""
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(commitment)
+    commitment = _get_commitment(request, commitment.pk)
+    context = _commitment_context(request, commitment)
+    context.update(
+        {
+            "saved_message": message,
+            "reviewed": True,
+            "history": commitment_history_rows(commitment, limit=50),
+        }
+    )
+    return render(request, "council/commitment_detail.html#reviewed", context)
+
+
+@require_POST
+def commitment_accept_completion(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept a reported completion (the manager's review panel)."""
+    commitment = _get_commitment(request, pk)
+    refused = _review_refused(request, commitment)
+    if refused is not None:
+        return refused
+    try:
+        services.commitment_accept_completion(
+            commitment=commitment, by=request.user, note=request.POST.get("note", "")
+        )
+    except ValidationError as error:
+        return _review_panel(request, commitment, error=" ".join(error.messages))
+    return _reviewed(request, commitment, _("Completion accepted: the commitment is completed."))
+
+
+@require_POST
+def commitment_return_completion(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return a reported completion with a reason (the manager's review panel)."""
+    commitment = _get_commitment(request, pk)
+    refused = _review_refused(request, commitment)
+    if refused is not None:
+        return refused
+    try:
+        services.commitment_return_completion(
+            commitment=commitment, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "reason" in error.error_dict:
+            return _review_panel(
+                request, commitment, reason_error=" ".join(error.message_dict["reason"])
+            )
+        return _review_panel(request, commitment, error=" ".join(error.messages))
+    return _reviewed(
+        request,
+        commitment,
+        _("Completion returned: the commitment is in progress again, with your reason."),
+    )
 
 
 @require_http_methods(["GET", "POST"])

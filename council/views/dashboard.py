@@ -11,13 +11,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ..models import (
-    Commitment,
     Session,
     StatusUpdate,
 )
 from ..policies import policy_for
 from ..querysets import local_today
 from ._access import DUE_SOON_DAYS, _visible_commitments
+
+# Rows each of the dashboard's lists shows.
+SHOWN = 10
 
 
 @require_GET
@@ -28,6 +30,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     mine = policy.my_commitments()
     counts = mine.deadline_counts(today, DUE_SOON_DAYS)
     mine_open = mine.open().for_list().with_overdue_flag(today)
+    # Reported completions waiting for a review: a manager's queue, the others' own. The
+    # list shows 10; they are counted only when there are more (rarely: no COUNT query).
+    queue = policy.awaiting_review(visible)
+    rows = queue.for_list().with_overdue_flag(today) if policy.is_manager else queue.only("pk")
+    awaiting = list(rows.order_by("pk")[: SHOWN + 1])
+    awaiting_count = len(awaiting) if len(awaiting) <= SHOWN else queue.count()
     context = {
         "today": today,
         "my_open": mine_open.order_by(F("deadline").asc(nulls_last=True), "pk")[:10],
@@ -36,14 +44,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "overdue_count": counts["overdue"],
         "due_soon": mine_open.due_within(DUE_SOON_DAYS, today).order_by("deadline")[:10],
         "due_soon_count": counts["due_soon"],
-        "awaiting_review": (
-            visible.for_list()
-            .with_overdue_flag(today)
-            .filter(status=Commitment.Status.COMPLETION_REPORTED)
-            .order_by("pk")[:10]
-            if policy.is_manager
-            else []
-        ),
+        "awaiting_review": awaiting[:SHOWN] if policy.is_manager else [],
+        "awaiting_review_count": awaiting_count,
+        "is_reviewer": policy.is_manager,
         "next_sessions": Session.objects.upcoming(today)
         .filter(council__in=policy.council_ids())
         .select_related("council")[:5],

@@ -402,16 +402,15 @@ def test_secretariat_records_session_focal_point_reports_manager_accepts(
     expect(page.get_by_role("heading", name="1.1 Open a joint trade house")).to_be_visible()
     mark_document(page)
     region = progress_region(page)
-    expect(current_status_badge(page)).to_have_text("Completion reported")
-    region.get_by_label("New status").select_option(label="Completed")
-    region.get_by_label("What has been done").fill("Checked the act of opening.")
-    region.get_by_role("button", name="Save report").click()
-    expect(
-        region.get_by_role("status").filter(has_text="Status changed to “Completed”.")
-    ).to_be_visible()
+    # The review panel's own button: the manager reports nothing, so no progress form.
+    expect(region.get_by_role("button", name="Save report")).to_have_count(0)
+    page.get_by_role("region", name="Reported completion: your review").get_by_role(
+        "button", name="Accept completion"
+    ).click()
+    expect(region.get_by_role("status").filter(has_text="Completion accepted")).to_be_visible()
     latest = timeline(page).locator("li").first
     expect(latest.locator(".badge").last).to_have_text("Completed")
-    expect(latest).to_contain_text("Checked the act of opening.")
+    expect(latest).to_contain_text("Completion accepted")
     # A completed commitment leaves the manager nothing to report or move.
     expect(region.get_by_role("button", name="Save report")).to_have_count(0)
     assert_same_document(page)

@@ -135,10 +135,9 @@ def test_record_a_session_report_progress_accept_completion(live_server, sign_in
     page.get_by_role("region", name="Completions awaiting your review").get_by_role(
         "link"
     ).first.click()
-    page.get_by_label("New status").select_option("completed")
-    page.get_by_label("What has been done").fill("Checked the act.")
-    page.get_by_role("button", name="Save report").click()
-    expect(page.locator("#updates")).to_contain_text("Status changed to “Completed”")
+    # The review panel's own button, not a status picked in the progress form.
+    page.get_by_role("button", name="Accept completion").click()
+    expect(page.locator("#updates").get_by_role("status")).to_contain_text("Completion accepted")
 
     trade.refresh_from_db()
     assert trade.status == "completed"

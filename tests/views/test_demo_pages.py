@@ -116,6 +116,15 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
             ("post", reverse("council:commitment-report", args=[c]), {"note": ""})
             for c, _ in commitments
         ],
+        # A return without a reason: the review panel comes back with its error.
+        "commitment-return-completion": [
+            ("post", reverse("council:commitment-return-completion", args=[c]), {"reason": ""})
+            for c, _ in commitments
+        ],
+        "commitment-accept-completion": [
+            ("post", reverse("council:commitment-accept-completion", args=[c]), {})
+            for c, _ in commitments
+        ],
         "protocol-detail": [
             ("get", reverse("council:protocol-detail", args=[s]), {}) for s in sessions
         ],

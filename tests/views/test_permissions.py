@@ -33,6 +33,8 @@ SEE = {
 }
 # Those who may record the council's sessions: its secretariat and admins.
 EDIT = SEE | {"focal_a": 403, "focal_b": 403, "manager": 403}
+# Those who may accept or return a reported completion: managers (and admins).
+REVIEW = SEE | {"admin": 422, "manager": 422, "secretariat": 403, "focal_a": 403, "focal_b": 403}
 
 
 def matrix(w):
@@ -93,6 +95,18 @@ def matrix(w):
             reverse("council:commitment-report", args=[c]),
             SEE
             | {"admin": 302, "secretariat": 302, "focal_a": 302, "focal_b": 403, "manager": 403},
+        ),
+        # A manager's review of a reported completion (commitment A is not reported: the
+        # reviewers are told so in the panel, 422); nobody else reviews.
+        "commitment-accept-completion": (
+            "post",
+            reverse("council:commitment-accept-completion", args=[c]),
+            REVIEW,
+        ),
+        "commitment-return-completion": (
+            "post",
+            reverse("council:commitment-return-completion", args=[c]),
+            REVIEW,
         ),
         "protocol-detail": ("get", reverse("council:protocol-detail", args=[s]), SEE),
         "protocol-print": ("get", reverse("council:protocol-print", args=[s]), SEE),
@@ -170,6 +184,7 @@ def matrix(w):
 POST_DATA = {
     "agenda-item-move": {"direction": "up"},
     "commitment-report": {"note": "Work goes on"},
+    "commitment-return-completion": {"reason": "The act is not signed."},
     "protocol-file-create": {},
     "session-review-decide": {"decision": "keep"},
     "reminder-mute": {"mute": "1"},
