@@ -112,7 +112,7 @@ def test_search_reads_the_indexes(archive):
     archive.force_login(User.objects.get(username="bench-manager"))
     word = max(Commitment.objects.values_list("title", flat=True).first().split(), key=len)
     failures = []
-    for q in (word, "3.1", "1.2."):
+    for q in (word, "1.2", "1.3."):
         for extra in ({}, {"ordering": "deadline"}, {"ordering": "-title"}):
             texts, page = list_queries(archive, {"q": q, **extra})
             assert page.object_list, f"{q!r} finds nothing: the case would prove nothing"
