@@ -36,6 +36,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/council_bench"
 RUNS, WARMUP = 5, 1
 SLOW_SECONDS, SLOW_RUNS = 1.0, 2  # a case slower than this is timed twice
 SLOW_MS = 100  # the goal: every page at most 100 ms
+PLAN_LINES = 30  # of each plan in the report (whole in bench/out/matrix-<N>.json)
 DEEP_ROW = 4_975  # the first row of page 200 (pages of 25), 0-based: 4,975
 ROLES = ("manager", "secretariat", "focal")
 BEGIN, END = "<!-- matrix:begin -->", "<!-- matrix:end -->"
@@ -320,9 +321,9 @@ def report(result: dict) -> str:
             f"`{r['url'][:300]}`",
             "",
             "```",
-            r["slowest_sql"][:1500],
+            r["slowest_sql"][:600] + (" …" if len(r["slowest_sql"]) > 600 else ""),
             "",
-            (r["plan"] or "(not a SELECT)")[:6000],
+            "\n".join((r["plan"] or "(not a SELECT)").splitlines()[:PLAN_LINES]),
             "```",
             "",
         ]
