@@ -1339,6 +1339,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="Only time the import preview of a 200-clause protocol (bench/import_bench.py).",
     )
+    parser.add_argument(
+        "--matrix",
+        action="store_true",
+        help="After each size, the page matrix of bench/matrix.py (roles × sorts × pages, "
+        "filters, searches, dashboards, reports), as a section of the report.",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--payload", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1389,6 +1395,11 @@ def main(argv: list[str] | None = None) -> int:
                 database_url=args.database_url,
                 plans_dir=OUT_DIR / "plans",
             )
+            if args.matrix:
+                import matrix
+
+                print(f"== Page matrix on N = {n:,}", flush=True)
+                results[n]["matrix"] = matrix.measure(runs=min(args.runs, matrix.RUNS))
             OUT_DIR.mkdir(parents=True, exist_ok=True)
             results_path.write_text(
                 json.dumps(
@@ -1426,6 +1437,12 @@ def main(argv: list[str] | None = None) -> int:
         text = report_markdown(results, machine, command=command.strip(), plot_name=plot_path.name)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
+    if args.matrix or any("matrix" in r for r in results.values()):
+        import matrix
+
+        for n in sorted(results):
+            if "matrix" in results[n]:
+                matrix.write_section(matrix.report(results[n]["matrix"]), output)
     plot(results, plot_path)
     print("\n" + text)
     print(f"Written: {output}, {results_path}, {plot_path}")

@@ -20,6 +20,8 @@ CONFIG = "russian"
 CLAUSE = re.compile(r"\d+(?:\.\d+)*\.?")
 WORD = re.compile(r"\w+")
 MAX_WORDS = 12
+# Up to this many matches a search reads their ids first (see ``commitments_matching``).
+FEW_MATCHES = 5_000
 
 
 def full_text() -> bool:
@@ -61,7 +63,21 @@ def commitments_matching(queryset: QuerySet, value: str) -> QuerySet:
     query = query_for(value)
     if query is None:
         return queryset.none()
-    return queryset.annotate(document=commitment_document()).filter(document=query)
+    matching = queryset.annotate(document=commitment_document()).filter(document=query)
+    # PostgreSQL cannot estimate how many rows a word matches (it assumes thousands): a
+    # list sorted by an index would walk the whole index discarding rows when the word is
+    # rare or absent (seconds at a million). So the few matches are read from the
+    # full-text index first and bound the list; a common word, whose rows are dense in
+    # any order, is filtered while walking the sort's index.
+    few = list(
+        queryset.model._base_manager.annotate(document=commitment_document())
+        .filter(document=query)
+        .order_by()
+        .values_list("pk", flat=True)[: FEW_MATCHES + 1]
+    )
+    if len(few) <= FEW_MATCHES:
+        return queryset.filter(pk__in=few)
+    return matching
 
 
 def ranked_commitments(queryset: QuerySet, value: str) -> QuerySet:

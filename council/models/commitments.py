@@ -172,9 +172,10 @@ class Commitment(Sourced):
         ]
         indexes = [
             models.Index(fields=["status", "deadline"], name="commitment_status_deadline_idx"),
-            # The reminder scan and "overdue" lists only ever look at open commitments.
+            # The reminder scan and "overdue" lists only ever look at open commitments, in
+            # deadline order then id (the scan's order and the dashboard's lists).
             models.Index(
-                fields=["deadline"],
+                fields=["deadline", "id"],
                 name="commitment_open_deadline_idx",
                 condition=Q(status__in=["not_started", "in_progress", "completion_reported"]),
             ),
@@ -215,6 +216,37 @@ class Commitment(Sourced):
                 name="commitment_open_council_dl_idx",
                 condition=Q(status__in=["not_started", "in_progress", "completion_reported"]),
             ),
+            # Every sort of the list (``querysets.LIST_ORDERINGS``), each read forwards or
+            # backwards: without the council for managers (and the other roles, whose
+            # councils are a list the planner filters while walking the order), and
+            # with it for the council filter. The deadline and adoption sorts with the
+            # council are the indexes above.
+            models.Index("adopted_on", "session", "id", name="commitment_session_order_idx"),
+            models.Index(
+                "council", "adopted_on", "session", "id", name="commitment_cncl_sess_ord_idx"
+            ),
+            models.Index(DEADLINE_KEY, "id", name="commitment_dl_key_idx"),
+            models.Index("status", "id", name="commitment_status_id_idx"),
+            models.Index("title", "id", name="commitment_title_idx"),
+            models.Index("council", "title", "id", name="commitment_cncl_title_idx"),
+            # A status chosen in the filter, sorted by deadline: one status (a range of
+            # this index), or every open one (the partial indexes).
+            models.Index("status", DEADLINE_KEY, "id", name="commitment_status_dlkey_idx"),
+            models.Index(
+                DEADLINE_KEY,
+                "id",
+                name="commitment_open_dlkey_idx",
+                condition=Q(status__in=["not_started", "in_progress", "completion_reported"]),
+            ),
+            models.Index(
+                "council",
+                DEADLINE_KEY,
+                "id",
+                name="commitment_cncl_open_dlkey_idx",
+                condition=Q(status__in=["not_started", "in_progress", "completion_reported"]),
+            ),
+            # A search for a clause number ("3.1") matches the clause exactly.
+            models.Index("clause", "id", name="commitment_clause_idx"),
         ]
 
     def __str__(self) -> str:
@@ -408,6 +440,14 @@ class StatusUpdate(Withdrawable):
         ]
         indexes = [
             models.Index(fields=["commitment", "-created_at"], name="statusupdate_latest_idx"),
+            # When commitments were completed (the reports' on-time figures): a small index
+            # read alone, where the table holds every kind of report.
+            models.Index(
+                "commitment",
+                "created_at",
+                name="statusupdate_completed_idx",
+                condition=Q(to_status="completed"),
+            ),
         ]
 
     def __str__(self) -> str:

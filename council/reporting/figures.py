@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import (
     Count,
     DateField,
-    F,
+    Exists,
     OuterRef,
     Q,
     QuerySet,
@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Agency, Commitment, Responsibility, Review, Session, StatusUpdate
+from ..models import Agency, Commitment, Party, Review, Session, StatusUpdate
 from ..querysets import name_columns, name_of, overdue_q
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies, and in grey print.
@@ -113,62 +113,53 @@ class Report:
             for i, row in enumerate(rows)
         ]
 
-    def _responsible(self) -> QuerySet[Responsibility]:
-        return Responsibility.objects.filter(commitment__in=self.commitments.values("pk"))
-
     def by_party(self) -> list[Bar]:
-        rows = (
-            self._responsible()
-            .values("party_id", *name_columns("party__name"), "party__order")
+        # Grouped by the party's id alone (a commitment may name two agencies of one
+        # party, hence the distinct counts); the few parties' names are read after.
+        counts = {
+            row["responsibilities__party"]: row
+            for row in self.commitments.filter(responsibilities__isnull=False)
+            .order_by()
+            .values("responsibilities__party")
             .annotate(
-                open=Count(
-                    "commitment",
-                    filter=Q(commitment__status__in=Commitment.OPEN_STATUSES),
-                    distinct=True,
-                ),
-                total=Count("commitment", distinct=True),
+                open=Count("pk", filter=Q(status__in=Commitment.OPEN_STATUSES), distinct=True),
+                total=Count("pk", distinct=True),
             )
-            .order_by("party__order")
-        )
+        }
+        parties = Party.objects.filter(pk__in=list(counts)).rewrite(False).order_by("order")
+        rows = parties.values("pk", *name_columns("name"))
         return [
             Bar(
-                name_of(row, "party__name"),
-                row["open"],
-                self._url(party=row["party_id"], status="open"),
+                name_of(row, "name"),
+                counts[row["pk"]]["open"],
+                self._url(party=row["pk"], status="open"),
                 PALETTE[i],
-                row["total"],
+                counts[row["pk"]]["total"],
             )
             for i, row in enumerate(rows)
         ]
 
     def by_agency(self, limit: int = 15) -> list[Bar]:
-        rows = (
-            self._responsible()
-            .values("agency_id", *_agency_name_columns(), "party__code")
-            .annotate(
-                open=Count(
-                    "commitment",
-                    filter=Q(commitment__status__in=Commitment.OPEN_STATUSES),
-                    distinct=True,
-                ),
-                overdue=Count(
-                    "commitment",
-                    filter=overdue_q(self.today, prefix="commitment__"),
-                    distinct=True,
-                ),
-            )
-            .filter(open__gt=0)
-            .order_by("-open", "agency__name")[:limit]
-        )
+        # From the open commitments (the only ones counted), grouped by the agency's id
+        # alone: a responsibility names a commitment and an agency once, so rows are
+        # commitments. Names are read for the few agencies shown.
+        counts = {
+            row["responsibilities__agency"]: (row["open"], row["overdue"])
+            for row in self.commitments.open()
+            .filter(responsibilities__isnull=False)
+            .order_by()
+            .values("responsibilities__agency")
+            .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(self.today)))
+        }
         return [
             Bar(
-                _agency_label(row),
-                row["open"],
-                self._url(agency=row["agency_id"], status="open"),
+                label,
+                counts[pk][0],
+                self._url(agency=pk, status="open"),
                 PALETTE[0],
-                total=row["overdue"],
+                total=counts[pk][1],
             )
-            for row in rows
+            for pk, label in _top_agencies({pk: n for pk, (n, _o) in counts.items()}, limit)
         ]
 
     def overdue_ages(self) -> list[Bar]:
@@ -214,84 +205,66 @@ class Report:
             "oldest_days": (self.today - oldest).days if oldest else None,
         }
 
-    def _on_time(self, queryset) -> QuerySet:
-        """Completed commitments with a dated deadline, and how many on time."""
-        return queryset.annotate(
-            on_time=Count(
-                "pk",
-                filter=Q(
-                    status=Commitment.Status.COMPLETED,
-                    deadline_kind=Commitment.DeadlineKind.DATE,
-                    completed_day__lte=F("deadline"),
-                ),
-            ),
-            completed=Count(
-                "pk",
-                filter=Q(
-                    status=Commitment.Status.COMPLETED, deadline_kind=Commitment.DeadlineKind.DATE
-                ),
-            ),
+    def _completed_dated(self) -> QuerySet[Commitment]:
+        """Completed commitments that had a dated deadline: those "on time" is asked of."""
+        return self.commitments.filter(
+            status=Commitment.Status.COMPLETED, deadline_kind=Commitment.DeadlineKind.DATE
+        )
+
+    def _on_time(self) -> QuerySet[Commitment]:
+        """Those of ``_completed_dated`` last moved to completed on or before their
+        deadline (``completed_on``): moved to completed at least once, and never on a day
+        after the deadline. Written as EXISTS / NOT EXISTS, which PostgreSQL runs as one
+        semi-join and one anti-join over the status updates, where the latest completion
+        read per row ran a subquery for each of a million rows."""
+        completions = StatusUpdate.objects.filter(
+            commitment=OuterRef("pk"), to_status=Commitment.Status.COMPLETED
+        )
+        late = completions.filter(created_at__date__gt=OuterRef("deadline"))
+        return self._completed_dated().filter(Exists(completions)).exclude(Exists(late))
+
+    @staticmethod
+    def _count_by(queryset: QuerySet, field: str) -> dict[int, int]:
+        return dict(
+            queryset.order_by().values(field).annotate(n=Count("*")).values_list(field, "n")
         )
 
     def on_time_by_session(self) -> list[Bar]:
-        rows = self._on_time(
-            self.commitments.annotate(completed_day=completed_on()).values(
-                "session_id",
-                "session__number",
-                *name_columns("session__council__short_name"),
-                "session__start_date",
-            )
-        ).order_by("session__start_date", "session_id")
+        completed = self._count_by(self._completed_dated(), "session")
+        on_time = self._count_by(self._on_time(), "session")
+        rows = (
+            Session.objects.filter(pk__in=list(completed))
+            .order_by("start_date", "pk")
+            .values("pk", "number", *name_columns("council__short_name"))
+        )
         return [
             Bar(
-                f"{name_of(row, 'session__council__short_name')} · {row['session__number']}",
-                row["on_time"],
-                self._url(session=row["session_id"], status=Commitment.Status.COMPLETED),
+                f"{name_of(row, 'council__short_name')} · {row['number']}",
+                on_time.get(row["pk"], 0),
+                self._url(session=row["pk"], status=Commitment.Status.COMPLETED),
                 PALETTE[2],
-                total=row["completed"],
+                total=completed[row["pk"]],
             )
             for row in rows
-            if row["completed"]
         ]
 
     def on_time_by_agency(self, limit: int = 15) -> list[Bar]:
-        completed_day = Subquery(
-            StatusUpdate.objects.filter(
-                commitment=OuterRef("commitment_id"), to_status=Commitment.Status.COMPLETED
-            )
-            .order_by("-created_at")
-            .annotate(day=TruncDate("created_at"))
-            .values("day")[:1],
-            output_field=DateField(),
+        # Per agency responsible (a responsibility names a commitment and an agency once,
+        # so joined rows are commitments), grouped by the agency's id alone.
+        agency = "responsibilities__agency"
+        completed = self._count_by(
+            self._completed_dated().filter(responsibilities__isnull=False), agency
         )
-        done = Q(
-            commitment__status=Commitment.Status.COMPLETED,
-            commitment__deadline_kind=Commitment.DeadlineKind.DATE,
-        )
-        rows = (
-            self._responsible()
-            .annotate(completed_day=completed_day)
-            .values("agency_id", *_agency_name_columns(), "party__code")
-            .annotate(
-                completed=Count("commitment", filter=done, distinct=True),
-                on_time=Count(
-                    "commitment",
-                    filter=done & Q(completed_day__lte=F("commitment__deadline")),
-                    distinct=True,
-                ),
-            )
-            .filter(completed__gt=0)
-            .order_by("-completed", "agency__name")[:limit]
-        )
+        on_time = self._count_by(self._on_time().filter(responsibilities__isnull=False), agency)
         return [
             Bar(
-                _agency_label(row),
-                row["on_time"],
-                self._url(agency=row["agency_id"], status=Commitment.Status.COMPLETED),
+                label,
+                on_time.get(pk, 0),
+                self._url(agency=pk, status=Commitment.Status.COMPLETED),
                 PALETTE[2],
-                total=row["completed"],
+                total=completed[pk],
             )
-            for row in rows
+            for pk, label in _top_agencies(completed, limit)
         ]
 
     def trend(self) -> list[dict]:
@@ -415,13 +388,24 @@ def axis_max(values) -> int:
     return max(top, 1)
 
 
-def _agency_name_columns() -> list[str]:
-    # Names are stored per language: grouping by the base column alone labelled the
-    # charts in English.
-    return [*name_columns("agency__short_name"), *name_columns("agency__name")]
-
-
-def _agency_label(row: dict) -> str:
-    return Agency.label_of(
-        name_of(row, "agency__short_name"), name_of(row, "agency__name"), row["party__code"]
+def _top_agencies(counts: dict[int, int], limit: int) -> list[tuple[int, str]]:
+    """The ``limit`` agencies with the highest count above 0, ties in the order of their
+    name (the base column, as the charts always sorted), each with its label in the
+    current language (one query over the agencies, never over the commitments)."""
+    ids = [pk for pk, n in counts.items() if n > 0]
+    rows = (
+        Agency.objects.filter(pk__in=ids)
+        .rewrite(False)
+        .order_by("name", "pk")
+        .values("pk", "party__code", *name_columns("short_name"), *name_columns("name"))
     )
+    # Names are stored per language: the label is the current language's, with fallback.
+    labelled = [
+        (
+            row["pk"],
+            Agency.label_of(name_of(row, "short_name"), name_of(row, "name"), row["party__code"]),
+        )
+        for row in rows
+    ]
+    labelled.sort(key=lambda item: -counts[item[0]])  # stable: ties keep the name order
+    return labelled[:limit]
