@@ -40,7 +40,7 @@ LAYERS = {
     # State changes, and generated files and figures.
     **dict.fromkeys(["services", "documents", "reporting"], 2),
     # Who may do what, and the reads the services build on.
-    **dict.fromkeys(["policies", "history", "reminders", "search"], 1),
+    **dict.fromkeys(["policies", "history", "reminders", "search", "versions"], 1),
     # The records and how they are queried.
     **dict.fromkeys(
         [
