@@ -1,7 +1,6 @@
 """The demo data set carries every fact of the seed press release, recorded in Russian."""
 
 import re
-
 from decimal import Decimal
 
 import pytest
