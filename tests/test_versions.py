@@ -82,3 +82,23 @@ def test_a_page_of_commitments_reads_its_versions_in_one_query(texts, world):
         page = list(with_versions(Commitment.objects.all()))
         [shown_version(commitment, "en") for commitment in page]
     assert len(queries) == 2
+
+
+def test_the_template_tag_reads_the_language_asked_for_and_marks_a_translation(texts, rf):
+    from django.template import Context, Template
+
+    template = Template(
+        "{% load versions %}{% reader_version commitment as shown %}"
+        '<h1 lang="{{ shown.language }}">{{ shown.title }}</h1>'
+        '{% include "council/includes/version_shown.html" with shown=shown %}'
+    )
+    with translation.override("en"):
+        page = template.render(Context({"commitment": texts, "request": rf.get("/?lang=kk")}))
+        assert '<h1 lang="kk">Қазақша атауы</h1>' in page
+        assert "translation" not in page.split("</h1>")[1].split("Also in")[0]
+        assert 'href="?lang=en"' in page and 'href="?lang=ru"' in page
+        page = template.render(Context({"commitment": texts, "request": rf.get("/")}))
+        assert '<h1 lang="en">English title</h1>' in page and "translation" in page
+        page = template.render(Context({"commitment": texts, "request": rf.get("/?lang=ky")}))
+        assert f'<h1 lang="ru">{texts.title}</h1>' in page
+        assert "not yet recorded in your language" in page

@@ -23,7 +23,12 @@ def _may_edit(by: User | None, commitment: Commitment) -> None:
 
 
 def _may_edit_agenda(by: User | None, item: AgendaItem) -> None:
-    if by is not None and not Policy(by).can_edit_council_records(item.session.council_id):
+    if by is None:
+        return
+    council_id = (
+        AgendaItem.objects.filter(pk=item.pk).values_list("session__council_id", flat=True).first()
+    )
+    if not Policy(by).can_edit_council_records(council_id):
         raise PermissionDenied(_("Only the council's secretariat may record its texts."))
 
 

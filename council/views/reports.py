@@ -122,4 +122,4 @@ def session_decisions_export(request: HttpRequest, pk: int) -> HttpResponse:
         "council": session.council.short_name or session.council.name,
         "number": session.number,
     }
-    return _docx(word.decisions_docx(session), name)
+    return _docx(word.decisions_docx(session, language=request.GET.get("lang")), name)

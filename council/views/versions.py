@@ -126,7 +126,7 @@ def commitment_version_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def commitment_version_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    version = get_object_or_404(CommitmentVersion, pk=pk)
+    version = get_object_or_404(CommitmentVersion.objects.select_related("commitment"), pk=pk)
     commitment = _get_editable(request, version.commitment_id)
     try:
         services.commitment_version_withdraw(
