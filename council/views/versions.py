@@ -74,7 +74,7 @@ def _respond(request, commitment, form, version=None, *, refused: bool) -> HttpR
 
 
 def _saved(request, commitment, version) -> HttpResponse:
-    message = _("The text in %(language)s is saved.") % {"language": version.get_language_display()}
+    message = _("The text is saved (%(language)s).") % {"language": version.get_language_display()}
     if request.htmx:
         commitment = _get_commitment(request, commitment.pk)
         context = {
