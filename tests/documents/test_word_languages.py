@@ -70,3 +70,24 @@ def test_the_download_takes_the_language_asked_for_else_the_readers(client, worl
     assert world.commitment_a.title in text_of(default.content)
     # A language we do not have is not an error: the reader's is used.
     assert client.get(url, {"lang": "xx"}).status_code == 200
+
+
+def test_the_spreadsheet_in_one_language_when_asked(client, world, kazakh):
+    import csv
+
+    client.force_login(world.users["secretariat"])
+    url = reverse("council:commitment-export", args=["csv"])
+
+    def table(**params):
+        response = client.get(url, params)
+        lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+        return "\n".join(lines), list(csv.reader(lines))
+
+    as_recorded, _rows = table()
+    assert world.commitment_a.title in as_recorded and "Тараптар жол картасын" not in as_recorded
+    in_kazakh, _rows = table(lang="kk")
+    assert "Қазақ тіліндегі атауы" in in_kazakh
+    assert world.commitment_a.title not in in_kazakh
+    # The others are as recorded, and say so.
+    assert world.commitment_b.title in in_kazakh
+    assert "original language" in in_kazakh or "түпнұсқа" in in_kazakh
