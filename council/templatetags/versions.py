@@ -10,7 +10,7 @@ The reader's language is the page's, or the one asked for with ``?lang=kk``.
 
 from django import template
 
-from council.versions import Shown, language_name, shown_version
+from council.versions import Shown, active_versions, language_name, shown_version
 
 register = template.Library()
 
@@ -29,3 +29,10 @@ def reader_version(context, record, language: str | None = None) -> Shown:
 def language_label(code: str) -> str:
     """A language code's name in the page's language: "kk" → "казахский"."""
     return language_name(code)
+
+
+@register.simple_tag
+def record_versions(record) -> list:
+    """The record's texts in other languages that are not withdrawn (prefetched ones are
+    reused: ``council.versions.prefetch_versions``)."""
+    return active_versions(record)

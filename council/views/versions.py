@@ -59,12 +59,7 @@ def _get_editable(request: HttpRequest, pk: int) -> Commitment:
 
 
 def _respond(request, commitment, form, version=None, *, refused: bool) -> HttpResponse:
-    context = {
-        "commitment": commitment,
-        "form": form,
-        "version": version,
-        "versions": active_versions(commitment),
-    }
+    context = {"commitment": commitment, "form": form, "version": version}
     return render(
         request,
         _partial(request, TEMPLATE, "version-form"),
@@ -77,11 +72,7 @@ def _saved(request, commitment, version) -> HttpResponse:
     message = _("The text is saved (%(language)s).") % {"language": version.get_language_display()}
     if request.htmx:
         commitment = _get_commitment(request, commitment.pk)
-        context = {
-            "commitment": commitment,
-            "versions": active_versions(commitment),
-            "saved_message": message,
-        }
+        context = {"commitment": commitment, "saved_message": message}
         return render(request, f"{TEMPLATE}#versions", context)
     messages.success(request, message)
     return redirect(f"{commitment.get_absolute_url()}?lang={version.language}")

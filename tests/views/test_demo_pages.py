@@ -97,6 +97,10 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
             ("get", reverse("council:commitment-edit", args=[c]), {}) for c, _ in commitments
         ],
         # An empty report: the form comes back with its error, the page rendered again.
+        "search": [
+            ("get", reverse("council:search"), params)
+            for params in ({}, {"q": "Хан-Тенгри"}, {"q": "Тәңірі"}, {"q": "2.8"})
+        ],
         "commitment-version-create": [
             ("get", reverse("council:commitment-version-create", args=[c]), {})
             for c, _ in commitments
