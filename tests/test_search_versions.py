@@ -55,3 +55,26 @@ def test_the_versions_have_a_full_text_index(world, kazakh):
         )
         names = {row[0] for row in cursor.fetchall()}
     assert "commitmentversion_search_idx" in names
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text index on PostgreSQL")
+def test_both_full_text_indexes_serve_the_search(world, kazakh):
+    from tests.factories import CommitmentFactory, SessionFactory
+
+    other = SessionFactory(council=world.council, number=99)
+    CommitmentVersion.objects.bulk_create(
+        CommitmentVersion(commitment=commitment, language=language, title="Т", text="Мәтін")
+        for commitment in (CommitmentFactory(session=other, clause=f"{n}.1") for n in range(200))
+        for language in ("kk", "ky", "en")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE council_commitment")
+        cursor.execute("ANALYZE council_commitmentversion")
+        cursor.execute("SET enable_seqscan = off")  # small tables: ask which index fits
+    try:
+        plan = search.commitments_matching(Commitment.objects.all(), "жаңғырту").explain()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = on")
+    assert "commitment_search_idx" in plan, plan
+    assert "commitmentversion_search_idx" in plan, plan

@@ -1,8 +1,8 @@
 """Texts in several languages: the language a commitment or agenda item is recorded in,
 and its versions in the others (each kept with its history, withdrawn never deleted).
 
-On PostgreSQL a full-text index on the commitment versions, the same expression
-``council.search`` matches versions with (as migration 0019 does for commitments).
+On PostgreSQL full-text indexes on the live (not withdrawn) versions, on the same
+expressions ``council.search`` matches them with (as migration 0019 does for commitments).
 """
 
 import django.db.models.deletion
@@ -22,6 +22,8 @@ INDEXES = {
         "to_tsvector('russian'::regconfig, COALESCE(\"title\", ''))",
     ),
 }
+# Search reads only the texts that are not withdrawn: so does the index.
+LIVE = 'WHERE "withdrawn_at" IS NULL'
 
 
 def create_search_indexes(apps, schema_editor):
@@ -29,7 +31,7 @@ def create_search_indexes(apps, schema_editor):
         return
     for name, (table, expression) in INDEXES.items():
         schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ({expression})'
+            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ({expression}) {LIVE}'
         )
 
 
