@@ -5,6 +5,13 @@ The file is written in the domain's own terms (keys, party codes, dates such as
 demo always has work overdue, due soon and done whatever day it is loaded. Status
 changes and review decisions go through the services, so the demo carries a real
 history.
+
+What the council recorded (session summaries, agenda, commitments, progress reports,
+events) is written in Russian, the council's working language, as a protocol reads;
+commitments and agenda items carry an English working translation and, for a few
+clauses of the 13th session, their authentic Kazakh and Kyrgyz texts, all recorded as
+versions (``council.models.versions``). Reference data (parties, agencies, positions…)
+gives its English name as ``name`` and the others as ``name_ru``, ``name_kk``….
 """
 
 from __future__ import annotations
@@ -26,8 +33,10 @@ from . import roles, services
 from .models import (
     Agency,
     AgendaItem,
+    AgendaItemVersion,
     CoChair,
     Commitment,
+    CommitmentVersion,
     Council,
     Event,
     Indicator,
@@ -119,6 +128,11 @@ class DemoLoader:
     commitments: dict[str, Commitment] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     staff_councils: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def language(self) -> str:
+        """The language the council's records in the file are written in."""
+        return self.data.get("language", "ru")
 
     def date(self, value: str | None) -> datetime.date | None:
         return parse_date(value, self.today) if value else None
@@ -277,11 +291,12 @@ class DemoLoader:
                 by=None,
             )
         for agenda in item.get("agenda", []):
-            self.agenda[agenda["key"]] = services.agenda_item_create(
+            agenda_item = self.agenda[agenda["key"]] = services.agenda_item_create(
                 item=AgendaItem(
                     session=session,
                     order=agenda["order"],
                     title=agenda["title"],
+                    language=agenda.get("language", self.language),
                     sector=self.sectors.get(agenda.get("sector", "")),
                     summary=agenda.get("summary", ""),
                     **self.sourced({"illustrative": item.get("illustrative")} | agenda),
@@ -289,6 +304,16 @@ class DemoLoader:
                 speakers=[self.people[key] for key in agenda.get("speakers", [])],
                 by=None,
             )
+            for language, version in agenda.get("versions", {}).items():
+                services.agenda_item_version_save(
+                    version=AgendaItemVersion(
+                        agenda_item=agenda_item,
+                        language=language,
+                        title=version["title"],
+                        is_translation=not version.get("authentic", False),
+                    ),
+                    by=None,
+                )
         for commitment in item.get("commitments", []):
             self.load_commitment(session, commitment)
         if "protocol" in item:
@@ -306,6 +331,7 @@ class DemoLoader:
                 "clause": item["clause"],
                 "title": item["title"],
                 "text": item["text"],
+                "language": item.get("language", self.language),
                 "sector": self.sectors[item["sector"]],
                 "agenda_item": self.agenda.get(item.get("agenda", "")),
                 "deadline_kind": kinds.get(deadline, Commitment.DeadlineKind.DATE),
@@ -313,7 +339,8 @@ class DemoLoader:
                 "is_illustrative": True,
                 "illustrative_note": " ".join(
                     [
-                        "Clause, wording, agencies, deadline and progress are illustrative.",
+                        "Номер пункта, формулировка, исполнители, срок и ход исполнения"
+                        " иллюстративны.",
                         item.get("illustrative_note", ""),
                     ]
                 ).strip(),
@@ -324,14 +351,27 @@ class DemoLoader:
             by=None,
         )
         self.commitments[item["key"]] = commitment
+        for language, version in item.get("versions", {}).items():
+            services.commitment_version_save(
+                version=CommitmentVersion(
+                    commitment=commitment,
+                    language=language,
+                    title=version["title"],
+                    text=version["text"],
+                    is_translation=not version.get("authentic", False),
+                ),
+                by=None,
+            )
         # Recorded on the evening of its session, agencies included: the commitment's
         # history reads the agencies' rows as belonging to the record before them.
         adopted = timezone.make_aware(
             datetime.datetime.combine(session.start_date, datetime.time(18, 0))
         )
         agencies_history = Responsibility.history.filter(commitment_id=commitment.pk)
+        versions_history = CommitmentVersion.history.filter(commitment_id=commitment.pk)
         commitment.history.update(history_date=adopted)  # not a record: the demo's clock
         agencies_history.update(history_date=adopted)  # not a record: the demo's clock
+        versions_history.update(history_date=adopted)  # not a record: the demo's clock
         for report in item["history"]:
             by = self.users[report.get("by", "secretariat")]
             agency = self.agencies.get(report.get("agency", ""))
@@ -473,7 +513,7 @@ def load_demo(path: Path = DEMO_FILE, today: datetime.date | None = None) -> Dem
     """Load the demo data into an empty database, in one transaction."""
     data = json.loads(path.read_text(encoding="utf-8"))
     loader = DemoLoader(data=data, today=today or timezone.localdate())
-    # The file's plain values are English, whatever language is active.
+    # Reference data's plain values are English, whatever language is active.
     with transaction.atomic(), translation.override("en"):
         loader.load()
     # What is due today goes out now (to the console in the demo), so the

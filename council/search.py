@@ -12,9 +12,11 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+
+from .models import CommitmentVersion
 
 CONFIG = "russian"
 CLAUSE = re.compile(r"\d+(?:\.\d+)*\.?")
@@ -31,6 +33,16 @@ def full_text() -> bool:
 def commitment_document() -> SearchVector:
     """The expression the commitment search index is built on: keep them identical."""
     return SearchVector("title", "text", config=CONFIG)
+
+
+def version_document() -> SearchVector:
+    """The expression the commitment versions' search index is built on (migration
+    0021): keep them identical."""
+    return SearchVector("title", "text", config=CONFIG)
+
+
+def _live_versions():
+    return CommitmentVersion.objects.filter(commitment=OuterRef("pk"), withdrawn_at__isnull=True)
 
 
 def report_document() -> SearchVector:
@@ -51,33 +63,47 @@ def query_for(value: str) -> SearchQuery | None:
 
 
 def commitments_matching(queryset: QuerySet, value: str) -> QuerySet:
-    """The commitments whose title or text match; a clause number ("2.1") matches the
-    clause itself."""
+    """The commitments whose title or text match, as recorded or in any of its versions
+    (a Kazakh word finds the clause whose Kazakh text has it); a clause number ("2.1")
+    matches the clause itself."""
     value = value.strip()
     if not value:
         return queryset
     if CLAUSE.fullmatch(value):
         return queryset.filter(clause=value.rstrip("."))
     if not full_text():
-        return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value))
+        in_versions = _live_versions().filter(Q(title__icontains=value) | Q(text__icontains=value))
+        return queryset.filter(
+            Q(title__icontains=value) | Q(text__icontains=value) | Exists(in_versions)
+        )
     query = query_for(value)
     if query is None:
         return queryset.none()
-    matching = queryset.annotate(document=commitment_document()).filter(document=query)
+    recorded = (
+        queryset.model._base_manager.order_by()
+        .annotate(document=commitment_document())
+        .filter(document=query)
+        .values_list("pk", flat=True)
+    )
+    in_versions = (
+        CommitmentVersion.objects.order_by()
+        .filter(withdrawn_at__isnull=True)
+        .annotate(document=version_document())
+        .filter(document=query)
+        .values_list("commitment_id", flat=True)
+    )
     # PostgreSQL cannot estimate how many rows a word matches (it assumes thousands): a
     # list sorted by an index would walk the whole index discarding rows when the word is
-    # rare or absent (seconds at a million). So the few matches are read from the
-    # full-text index first and bound the list; a common word, whose rows are dense in
-    # any order, is filtered while walking the sort's index.
-    few = list(
-        queryset.model._base_manager.annotate(document=commitment_document())
-        .filter(document=query)
-        .order_by()
-        .values_list("pk", flat=True)[: FEW_MATCHES + 1]
-    )
+    # rare or absent (seconds at a million). So the few matches are read from the two
+    # full-text indexes first (united: an OR with a subquery would leave the commitment
+    # index unused) and bound the list; a common word, whose rows are dense in any order,
+    # is filtered while walking the sort's index.
+    few = list(recorded.union(in_versions)[: FEW_MATCHES + 1])
     if len(few) <= FEW_MATCHES:
         return queryset.filter(pk__in=few)
-    return matching
+    return queryset.annotate(document=commitment_document()).filter(
+        Q(document=query) | Q(pk__in=in_versions)
+    )
 
 
 def ranked_commitments(queryset: QuerySet, value: str) -> QuerySet:

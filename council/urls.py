@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from . import views
+from .views import versions as version_views
 
 council_patterns = [
     path("", views.dashboard, name="dashboard"),
@@ -35,6 +36,21 @@ council_patterns = [
     path("sessions/<int:pk>/import/", views.import_upload, name="import-upload"),
     path("sessions/<int:pk>/import/confirm/", views.import_confirm, name="import-confirm"),
     path("commitments/", views.commitment_list, name="commitment-list"),
+    path(
+        "commitments/<int:pk>/versions/new/",
+        version_views.commitment_version_create,
+        name="commitment-version-create",
+    ),
+    path(
+        "commitment-versions/<int:pk>/edit/",
+        version_views.commitment_version_edit,
+        name="commitment-version-edit",
+    ),
+    path(
+        "commitment-versions/<int:pk>/withdraw/",
+        version_views.commitment_version_withdraw,
+        name="commitment-version-withdraw",
+    ),
     path("search/", views.search_everything, name="search"),
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment-detail"),
     path("commitments/<int:pk>/edit/", views.commitment_edit, name="commitment-edit"),

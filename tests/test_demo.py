@@ -1,12 +1,15 @@
-"""The demo data set carries every fact of the seed press release."""
+"""The demo data set carries every fact of the seed press release, recorded in Russian."""
 
+import re
 from decimal import Decimal
 
 import pytest
 
 from council.models import (
     AgendaItem,
+    AgendaItemVersion,
     Commitment,
+    CommitmentVersion,
     Council,
     Event,
     Observation,
@@ -15,6 +18,7 @@ from council.models import (
     Protocol,
     Review,
     Session,
+    StatusUpdate,
 )
 
 from .conftest import DEMO_TODAY
@@ -47,7 +51,7 @@ def test_heads_of_state_and_their_visits(council):
     names = set(Person.objects.values_list("name", flat=True))
     assert {"Kassym-Jomart Tokayev", "Sadyr Japarov"} <= names
     visits = Event.objects.filter(council=council, kind=Event.Kind.OFFICIAL_VISIT)
-    assert {(v.city, v.host_party.code) for v in visits} == {("Astana", "KZ"), ("Bishkek", "KG")}
+    assert {(v.city, v.host_party.code) for v in visits} == {("Астана", "KZ"), ("Бишкек", "KG")}
 
 
 def test_13th_session_held_with_both_co_chairs_and_signed_protocol(council):
@@ -90,8 +94,8 @@ def test_every_sector_named_is_on_the_13th_agenda(council):
 
 def test_khan_tengri_mountain_tourism_is_recorded(council):
     item = AgendaItem.objects.get(session__number=13, sector__code="tourism")
-    assert "Khan Tengri" in item.summary and "both countries" in item.summary
-    assert Commitment.objects.filter(session__number=13, title__icontains="Khan Tengri").exists()
+    assert "Хан-Тенгри" in item.summary and "обеих стран" in item.summary
+    assert Commitment.objects.filter(session__number=13, title__icontains="Хан-Тенгри").exists()
 
 
 def test_12th_session_measures_were_reviewed_at_the_13th(council):
@@ -110,7 +114,7 @@ def test_12th_session_measures_were_reviewed_at_the_13th(council):
         assert review.replacement.session.number == 13
         assert review.replacement.carries_over == review.commitment
     assert AgendaItem.objects.filter(
-        session__number=13, title__icontains="implementation of the joint measures"
+        session__number=13, title__icontains="реализации совместных мер"
     ).exists()
 
 
@@ -128,17 +132,17 @@ def test_indicators_carry_the_quoted_figures(council):
 def test_cultural_events_in_bishkek(council):
     events = Event.objects.filter(council=council, kind=Event.Kind.CULTURAL)
     titles = " | ".join(events.values_list("title", flat=True))
-    assert "Days of Kazakhstan cinema" in titles
-    assert "Nurgisa Tlendiyev" in titles and "100th anniversary" in titles
-    monument = events.get(title__icontains="Golden Bridge")
-    assert "Auezov" in monument.description and "Aitmatov" in monument.description
-    assert all(e.city == "Bishkek" for e in events)
+    assert "Дни казахстанского кино" in titles
+    assert "Нургисы Тлендиева" in titles and "100-летию" in titles
+    monument = events.get(title__contains="Золотой мост")
+    assert "Ауэзову" in monument.description and "Айтматову" in monument.description
+    assert all(e.city == "Бишкек" for e in events)
 
 
 def test_outcome_trade_figure_and_commitment_to_deepen_relations(council):
     summary = Session.objects.get(council=council, number=13).summary
-    assert "USD 1.4 billion" in summary and "21%" in summary
-    assert "deepening bilateral relations" in summary
+    assert "1,4 млрд долларов США" in summary and "21%" in summary
+    assert "углублению двусторонних взаимоотношений" in summary
 
 
 def test_enough_work_in_every_state_for_the_screens(demo):
@@ -162,3 +166,52 @@ def test_status_history_of_demo_commitments_is_backdated(demo):
     dates = [h.history_date.date() for h in roadmap.history.order_by("history_date")]
     assert dates == sorted(dates)
     assert dates[-1].year == 2025  # decided at the 13th session, not on the day of loading
+
+
+def test_the_council_records_are_in_russian_as_a_protocol_reads(council):
+    """What the council recorded is in its working language: a Russian page shows
+    Cyrillic, not English, for the demo's sessions, agenda, commitments and reports."""
+    commitments = Commitment.objects.filter(session__council=council)
+    assert set(commitments.values_list("language", flat=True)) == {"ru"}
+    assert set(AgendaItem.objects.values_list("language", flat=True)) == {"ru"}
+    clause = commitments.get(session__number=13, clause="2.1")
+    assert clause.text.startswith(
+        "Министерству торговли и интеграции Республики Казахстан совместно с "
+        "Министерством экономики и коммерции Кыргызской Республики"
+    )
+    latin = re.compile(r"[A-Za-z]")
+    recorded = [
+        *commitments.values_list("title", flat=True),
+        *AgendaItem.objects.values_list("title", flat=True),
+        *StatusUpdate.objects.values_list("note", flat=True),
+        *Event.objects.values_list("title", flat=True),
+        *Session.objects.values_list("summary", flat=True),
+    ]
+    # Only proper names written in Latin letters (Kazakh Invest) may remain.
+    assert [text for text in recorded if latin.search(text.replace("Kazakh Invest", ""))] == []
+
+
+def test_english_stays_as_a_working_translation_and_a_few_clauses_in_kazakh_and_kyrgyz():
+    commitments = Commitment.objects.all()
+    english = CommitmentVersion.objects.filter(language="en")
+    # Every commitment and agenda item keeps its English text, marked a translation.
+    assert english.count() == commitments.count()
+    assert not english.filter(is_translation=False).exists()
+    assert AgendaItemVersion.objects.filter(language="en").count() == AgendaItem.objects.count()
+    tengri = Commitment.objects.get(session__number=13, clause="2.8")
+    versions = {v.language: v for v in tengri.versions.all()}
+    assert versions["en"].title == "Revive the mountain tourist routes to Khan Tengri"
+    assert "Хан Тәңірі" in versions["kk"].title and not versions["kk"].is_translation
+    assert "Хан-Теңири" in versions["ky"].text and not versions["ky"].is_translation
+    authentic = CommitmentVersion.objects.filter(language__in=["kk", "ky"])
+    clauses = set(authentic.values_list("commitment__clause", flat=True))
+    assert 3 <= len(clauses) <= 5
+    assert set(authentic.values_list("commitment__session__number", flat=True)) == {13}
+    # Each version is kept with its history, recorded with its commitment.
+    assert versions["kk"].history.count() == 1
+
+
+def test_protocol_of_the_13th_session_is_signed_in_three_languages(council):
+    protocol = Session.objects.get(council=council, number=13).protocol
+    assert protocol.title.startswith("Протокол 13-го заседания")
+    assert set(protocol.languages.split(",")) == {"ru", "kk", "ky"}

@@ -137,6 +137,12 @@ class AgendaItemAdmin(WithdrawableAdmin, SimpleHistoryAdmin):
     search_fields = ("title", "summary")
     autocomplete_fields = ("session", "sector", "speakers")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "language" and field is not None:
+            field.required = False  # left out of a post: recorded in Russian (the default)
+        return field
+
     def save_record(self, request, obj, form, change):
         speakers = form.cleaned_data.get("speakers")
         if change:

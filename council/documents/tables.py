@@ -4,6 +4,10 @@ Both formats stream: rows are read in chunks and written out as they come, so
 memory stays flat however long the list is. Cells that a spreadsheet would run as a
 formula are neutralised, and text is cleaned of what the formats cannot carry
 (``text.xml_safe``).
+
+With ``texts_in`` (``?lang=kk``) the title and text columns hold each commitment's
+version in that language where one is recorded, else the recorded text marked "(text in
+the original language)"; one more query per chunk.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import Agency, Commitment, Council, Responsibility, Sector
+from ..models import Agency, Commitment, CommitmentVersion, Council, Responsibility, Sector
 from ..text import xml_safe
 from . import xlsx
 
@@ -80,7 +84,17 @@ def _local_language() -> bool:
     return (translation.get_language() or "").split("-")[0] in SEMICOLON_LANGUAGES
 
 
-def rows(commitments: QuerySet[Commitment], site_url: str) -> Iterator[list]:
+def _texts_in(ids: list[int], language: str) -> dict[int, tuple[str, str]]:
+    """The title and text in ``language`` of each of ``ids`` that has one."""
+    versions = CommitmentVersion.objects.filter(
+        commitment_id__in=ids, language=language, withdrawn_at__isnull=True
+    ).values_list("commitment_id", "title", "text")
+    return {commitment_id: (title, text) for commitment_id, title, text in versions}
+
+
+def rows(
+    commitments: QuerySet[Commitment], site_url: str, texts_in: str | None = None
+) -> Iterator[list]:
     """One list per commitment, in the order of ``headers()``; dates stay dates.
 
     Reads plain values, not model instances, and names from small lookups loaded once
@@ -115,8 +129,10 @@ def rows(commitments: QuerySet[Commitment], site_url: str) -> Iterator[list]:
             "status",
             "overdue",
             "is_monitored",
+            "language",
         )
     )
+    original = _("(text in the original language)")
     for chunk in itertools.batched(values.iterator(chunk_size=CHUNK), CHUNK):
         leads: dict[int, list[str]] = {}
         co: dict[int, list[str]] = {}
@@ -128,6 +144,7 @@ def rows(commitments: QuerySet[Commitment], site_url: str) -> Iterator[list]:
         for commitment_id, agency_id, role in responsibilities:
             by_role = leads if role == Responsibility.Role.LEAD else co
             by_role.setdefault(commitment_id, []).append(agencies[agency_id])
+        versions = _texts_in([row[0] for row in chunk], texts_in) if texts_in else {}
         for (
             pk,
             council_id,
@@ -142,7 +159,12 @@ def rows(commitments: QuerySet[Commitment], site_url: str) -> Iterator[list]:
             status,
             overdue,
             is_monitored,
+            recorded_in,
         ) in chunk:
+            if pk in versions:
+                title, text = versions[pk]
+            elif texts_in and texts_in != recorded_in:
+                text = f"{text}\n{original}"
             yield [
                 councils[council_id],
                 number,
@@ -167,7 +189,9 @@ class _Echo:
         return value
 
 
-def csv_stream(commitments: QuerySet[Commitment], site_url: str) -> Iterator[str]:
+def csv_stream(
+    commitments: QuerySet[Commitment], site_url: str, texts_in: str | None = None
+) -> Iterator[str]:
     """The CSV, separated by ``;`` in Russian, Kazakh and Kyrgyz, by ``,`` in English.
 
     The language is read now, when the response is made, and held while the rows are
@@ -175,15 +199,17 @@ def csv_stream(commitments: QuerySet[Commitment], site_url: str) -> Iterator[str
     """
     language = translation.get_language()
     delimiter = ";" if _local_language() else ","
-    return _csv_lines(commitments, site_url, language, delimiter)
+    return _csv_lines(commitments, site_url, language, delimiter, texts_in)
 
 
-def _csv_lines(commitments, site_url: str, language, delimiter: str) -> Iterator[str]:
+def _csv_lines(
+    commitments, site_url: str, language, delimiter: str, texts_in: str | None = None
+) -> Iterator[str]:
     with translation.override(language):
         writer = csv.writer(_Echo(), delimiter=delimiter)
         yield "\ufeff"  # so Excel opens UTF-8 (Cyrillic) correctly
         yield writer.writerow(headers())
-        for row in rows(commitments, site_url):
+        for row in rows(commitments, site_url, texts_in):
             yield writer.writerow(
                 [
                     value.isoformat() if isinstance(value, datetime.date) else cell(value)
@@ -192,12 +218,12 @@ def _csv_lines(commitments, site_url: str, language, delimiter: str) -> Iterator
             )
 
 
-def xlsx_file(commitments: QuerySet[Commitment], site_url: str):
+def xlsx_file(commitments: QuerySet[Commitment], site_url: str, texts_in: str | None = None):
     """The workbook in a temporary file, to stream; see ``xlsx`` for why not openpyxl."""
     header = headers()
     return xlsx.write(
         header,
-        ([cell(value) for value in row] for row in rows(commitments, site_url)),
+        ([cell(value) for value in row] for row in rows(commitments, site_url, texts_in)),
         sheet_name=_("Commitments"),
         widths=column_widths(header),
         date_format=xlsx.LOCAL_DATE_FORMAT if _local_language() else xlsx.DATE_FORMAT,

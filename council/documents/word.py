@@ -4,19 +4,24 @@ session's decisions annex and the review of implementation, built by one set of 
 Every piece of text goes in through ``heading``, ``paragraph`` or ``add_row``, which pass
 it through ``text.xml_safe``: python-docx refuses (with ValueError, a 500) a string with
 a control character, and Word pastes a vertical tab for each manual line break.
+
+Both print in one language, the reader's by default or the one asked for (``?lang=kk``):
+the headings in it and each clause in its version in that language where one is
+recorded, else as recorded, marked "(text in the original language)".
 """
 
 from __future__ import annotations
 
 import io
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import Commitment, Session
 from ..reporting import review
 from ..text import xml_safe
+from ..versions import prefetch_versions, reader_language, shown_version
 
 
 def session_document(title: str, session: Session, *, landscape: bool = False):
@@ -83,23 +88,40 @@ def deadline_label(commitment: Commitment) -> str:
     return str(commitment.get_deadline_kind_display())
 
 
+def clause_text(commitment: Commitment, language: str) -> str:
+    """The clause's title and text in ``language`` where recorded, else as recorded with
+    a mark saying so (in the document's language)."""
+    shown = shown_version(commitment, language)
+    text = f"{shown.title}\n{shown.text}"
+    if shown.is_fallback:
+        text += "\n" + _("(text in the original language)")
+    return text
+
+
 def to_bytes(document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def decisions_docx(session: Session) -> bytes:
-    """The protocol annex: every clause adopted at ``session`` with its agencies and deadline."""
+def decisions_docx(session: Session, language: str | None = None) -> bytes:
+    """The protocol annex: every clause adopted at ``session`` with its agencies and
+    deadline, in ``language`` (the active language by default)."""
+    language = reader_language(language)
+    with translation.override(language):
+        return _decisions_docx(session, language)
+
+
+def _decisions_docx(session: Session, language: str) -> bytes:
     document = session_document(_("Decisions of the session"), session)
-    commitments = session.commitments.for_list().order_by("pk")
+    commitments = prefetch_versions(session.commitments.for_list().order_by("pk"))
     table = add_table(document, [_("Clause"), _("Text"), _("Responsible"), _("Deadline")])
     for commitment in commitments:
         add_row(
             table,
             [
                 commitment.clause or "—",
-                f"{commitment.title}\n{commitment.text}",
+                clause_text(commitment, language),
                 responsible_lines(commitment),
                 deadline_label(commitment),
             ],
@@ -109,8 +131,18 @@ def decisions_docx(session: Session) -> bytes:
     return to_bytes(document)
 
 
-def review_docx(session: Session, groups: list[review.Group], by: str) -> bytes:
-    """The review as a Word document for the co-chairs."""
+def review_docx(
+    session: Session, groups: list[review.Group], by: str, language: str | None = None
+) -> bytes:
+    """The review as a Word document for the co-chairs, in ``language`` (the active
+    language by default)."""
+    language = reader_language(language)
+    with translation.override(language):
+        return _review_docx(session, groups, language)
+
+
+def _review_docx(session: Session, groups: list[review.Group], language: str) -> bytes:
+    prefetch_versions(commitment for group in groups for commitment in group.rows)
     document = session_document(
         _("Review of the implementation of earlier commitments"), session, landscape=True
     )
@@ -148,7 +180,7 @@ def review_docx(session: Session, groups: list[review.Group], by: str) -> bytes:
                     str(number),
                     _("Session %(n)s, clause %(clause)s")
                     % {"n": commitment.session.number, "clause": commitment.clause or "—"},
-                    f"{commitment.title}\n{commitment.text}",
+                    clause_text(commitment, language),
                     responsible_lines(commitment),
                     deadline_label(commitment),
                     status,

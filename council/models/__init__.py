@@ -30,6 +30,7 @@ from .protocols import (
 from .reference import Agency, AgencyKind, Party, Person, Sector
 from .reminders import Reminder, ReminderKind, ReminderMute, ReminderRule, ReminderStatus
 from .sessions import AgendaItem, Participant, ParticipantRole, Session, SessionKind, SessionStatus
+from .versions import AgendaItemVersion, CommitmentVersion
 
 __all__ = [
     "choices_check",
@@ -79,4 +80,6 @@ __all__ = [
     "ReminderStatus",
     "Reminder",
     "ReminderMute",
+    "CommitmentVersion",
+    "AgendaItemVersion",
 ]

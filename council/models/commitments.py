@@ -99,6 +99,11 @@ class Commitment(Sourced):
     )
     title = models.CharField(_("short title"), max_length=300)
     text = models.TextField(_("text as adopted"))
+    # The language ``title`` and ``text`` are recorded in; the other languages' texts are
+    # its versions (``CommitmentVersion``).
+    language = models.CharField(
+        _("recorded in"), max_length=10, choices=settings.LANGUAGES, default="ru"
+    )
     sector = models.ForeignKey(
         Sector,
         verbose_name=_("sector"),

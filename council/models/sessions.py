@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -163,6 +164,10 @@ class AgendaItem(Withdrawable, Sourced):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=500)
+    # The language ``title`` is recorded in; other languages are its versions.
+    language = models.CharField(
+        _("recorded in"), max_length=10, choices=settings.LANGUAGES, default="ru"
+    )
     sector = models.ForeignKey(
         Sector,
         verbose_name=_("sector"),

@@ -58,8 +58,18 @@ from .sessions import (
     session_create,
     session_edit,
 )
+from .versions import (
+    agenda_item_version_save,
+    agenda_item_version_withdraw,
+    commitment_version_save,
+    commitment_version_withdraw,
+)
 
 __all__ = [
+    "commitment_version_save",
+    "commitment_version_withdraw",
+    "agenda_item_version_save",
+    "agenda_item_version_withdraw",
     "user_create",
     "InvalidTransition",
     "check_responsibilities",

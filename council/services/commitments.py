@@ -35,6 +35,7 @@ EDITABLE_FIELDS = (
     "clause",
     "title",
     "text",
+    "language",
     "sector",
     "agenda_item",
     "deadline_kind",

@@ -24,6 +24,7 @@ from ..policies import policy_for
 from ..querysets import local_today
 from ..reporting import charts
 from ..reporting import figures as reports
+from ..versions import normalise
 from ._access import _attachment, _docx, _get_session, _site_url, _visible_commitments
 
 
@@ -103,13 +104,16 @@ def commitment_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if not request.GET.get("ordering"):
         rows = rows.order_by("-session__start_date", "session_id", "pk")
     name = _("Commitments %(date)s") % {"date": timezone.localdate().isoformat()}
+    # Titles and texts in one language only when asked (``?lang=kk``); else as recorded.
+    texts_in = normalise(request.GET.get("lang"))
     if fmt == "csv":
         response = StreamingHttpResponse(
-            tables.csv_stream(rows, _site_url(request)), content_type="text/csv; charset=utf-8"
+            tables.csv_stream(rows, _site_url(request), texts_in),
+            content_type="text/csv; charset=utf-8",
         )
     else:
         response = FileResponse(
-            tables.xlsx_file(rows, _site_url(request)),
+            tables.xlsx_file(rows, _site_url(request), texts_in),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     return _attachment(response, f"{name}.{fmt}")
@@ -122,4 +126,4 @@ def session_decisions_export(request: HttpRequest, pk: int) -> HttpResponse:
         "council": session.council.short_name or session.council.name,
         "number": session.number,
     }
-    return _docx(word.decisions_docx(session), name)
+    return _docx(word.decisions_docx(session, language=request.GET.get("lang")), name)

@@ -107,7 +107,9 @@ def session_review_print(request: HttpRequest, pk: int) -> HttpResponse:
 def session_review_export(request: HttpRequest, pk: int) -> HttpResponse:
     session = _get_session(request, pk)
     context = _review_document_context(request, session)
-    content = word.review_docx(session, context["groups"], context["by"])
+    content = word.review_docx(
+        session, context["groups"], context["by"], language=request.GET.get("lang")
+    )
     name = _("%(council)s, session %(number)s – implementation review") % {
         "council": session.council.short_name or session.council.name,
         "number": session.number,

@@ -18,14 +18,15 @@ def test_review_of_the_13th_session_decide_and_export(demo_site, sign_in, tmp_pa
     page.get_by_role("link", name="Review of implementation").first.click()
     expect(page.get_by_role("heading", name="Review of implementation")).to_be_visible()
 
-    # Clause 1.8 of the 12th session still waits for the council's decision.
-    row = page.locator("tr", has_text="Exchange of hydrological data")
+    # Clause 1.8 of the 12th session still waits for the council's decision. The page
+    # shows the clause as recorded, in Russian.
+    row = page.locator("tr", has_text="Обмен гидрологическими данными")
     row.get_by_label("Decision").select_option("extend")
     row.get_by_label("New deadline (if extended)").fill("2027-06-30")
     row.get_by_label("Note").fill("Extended to the next growing season.")
     url_before = page.url
     row.get_by_role("button", name="Record decision").click()
-    decided = page.locator("tr", has_text="Exchange of hydrological data")
+    decided = page.locator("tr", has_text="Обмен гидрологическими данными")
     expect(decided).to_contain_text("Deadline extended")
     expect(decided).to_contain_text("Extended to the next growing season.")
     assert page.url == url_before  # swapped in place, no reload
@@ -48,7 +49,10 @@ def test_review_of_the_13th_session_decide_and_export(demo_site, sign_in, tmp_pa
     from docx import Document
 
     text = "\n".join(c.text for t in Document(path).tables for r in t.rows for c in r.cells)
+    # The Word document is in the reader's language (English here): the clause in its
+    # English translation, not as recorded.
     assert "Exchange of hydrological data" in text and "Deadline extended" in text
+    assert "Обмен гидрологическими данными" not in text
 
 
 def test_manager_clicks_a_chart_segment_and_lands_on_the_filtered_list(demo_site, sign_in):

@@ -17,6 +17,7 @@ from council.models import (
     AgendaItem,
     Attachment,
     Commitment,
+    CommitmentVersion,
     Council,
     Indicator,
     Participant,
@@ -112,6 +113,31 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
             ("get", reverse("council:commitment-edit", args=[c]), {}) for c, _ in commitments
         ],
         # An empty report: the form comes back with its error, the page rendered again.
+        "search": [
+            ("get", reverse("council:search"), params)
+            for params in ({}, {"q": "Хан-Тенгри"}, {"q": "Тәңірі"}, {"q": "2.8"})
+        ],
+        "commitment-version-create": [
+            ("get", reverse("council:commitment-version-create", args=[c]), {})
+            for c, _ in commitments
+        ]
+        + [
+            # Refused in place: no title, and a language the clause already has.
+            ("post", reverse("council:commitment-version-create", args=[c]), {"language": "en"})
+            for c, _ in commitments[:3]
+        ],
+        "commitment-version-edit": [
+            ("get", reverse("council:commitment-version-edit", args=[pk]), {})
+            for pk in CommitmentVersion.objects.values_list("pk", flat=True)[:5]
+        ]
+        + [
+            ("post", reverse("council:commitment-version-edit", args=[pk]), {"title": ""})
+            for pk in CommitmentVersion.objects.values_list("pk", flat=True)[:2]
+        ],
+        "commitment-version-withdraw": [
+            ("post", reverse("council:commitment-version-withdraw", args=[pk]), {"reason": ""})
+            for pk in CommitmentVersion.objects.values_list("pk", flat=True)[:2]
+        ],
         "commitment-report": [
             ("post", reverse("council:commitment-report", args=[c]), {"note": ""})
             for c, _ in commitments

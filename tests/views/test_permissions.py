@@ -6,7 +6,9 @@ A new URL without a row here fails `test_every_url_is_in_the_matrix`.
 import pytest
 from django.urls import get_resolver, reverse
 
+from council import services
 from council import urls as council_urls
+from council.models import CommitmentVersion
 
 ROLES = [
     "anonymous",
@@ -37,9 +39,23 @@ EDIT = SEE | {"focal_a": 403, "focal_b": 403, "manager": 403}
 REVIEW = SEE | {"admin": 422, "manager": 422, "secretariat": 403, "focal_a": 403, "focal_b": 403}
 
 
+def kazakh_text(w) -> int:
+    """The pk of commitment A's Kazakh text, recorded on first use."""
+    found = CommitmentVersion.objects.filter(commitment=w.commitment_a, language="kk").first()
+    if found is None:
+        found = services.commitment_version_save(
+            version=CommitmentVersion(
+                commitment=w.commitment_a, language="kk", title="Атауы", text="Мәтіні"
+            ),
+            by=None,
+        )
+    return found.pk
+
+
 def matrix(w):
     s, c = w.session.pk, w.commitment_a.pk
     token = w.users["secretariat"].calendar_token
+    v = kazakh_text(w)
     return {
         # name: (method, url, {role: status}); anonymous is always sent to the login page.
         "dashboard": ("get", reverse("council:dashboard"), ALL),
@@ -88,6 +104,23 @@ def matrix(w):
         "commitment-list": ("get", reverse("council:commitment-list"), ALL),
         "commitment-detail": ("get", reverse("council:commitment-detail", args=[c]), SEE),
         "commitment-edit": ("get", reverse("council:commitment-edit", args=[c]), EDIT),
+        "search": ("get", reverse("council:search"), ALL),
+        "commitment-version-create": (
+            "get",
+            reverse("council:commitment-version-create", args=[c]),
+            EDIT,
+        ),
+        # Before the withdrawal below: a withdrawn text is no longer edited (404).
+        "commitment-version-edit": (
+            "get",
+            reverse("council:commitment-version-edit", args=[v]),
+            EDIT,
+        ),
+        "commitment-version-withdraw": (
+            "post",
+            reverse("council:commitment-version-withdraw", args=[v]),
+            EDIT | {"admin": 302, "secretariat": 302},
+        ),
         # Reporting: the secretariat and the responsible agency's focal point only;
         # focal point B tries to update agency A's commitment by URL and is refused.
         "commitment-report": (
@@ -191,6 +224,7 @@ POST_DATA = {
     "status-update-withdraw": {"reason": "Recorded twice."},
     "protocol-file-withdraw": {"reason": "Wrong file."},
     "participant-withdraw": {"reason": "Recorded by mistake."},
+    "commitment-version-withdraw": {"reason": "Recorded by mistake."},
 }
 
 

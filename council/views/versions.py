@@ -1,0 +1,133 @@
+"""A commitment's text in other languages: add, correct or withdraw a version, in place
+on the commitment's page (htmx) or on a page of its own without JavaScript."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import services
+from ..models import Commitment, CommitmentVersion
+from ..policies import policy_for
+from ..versions import active_versions
+from ._access import _form_error, _get_commitment, _partial
+
+TEMPLATE = "council/commitment_version_form.html"
+
+
+class CommitmentVersionForm(forms.ModelForm):
+    """A version's language, title and text; the language is one the commitment does not
+    yet have (or this version's own, when correcting it)."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the change"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy("Kept in the history."),
+    )
+
+    class Meta:
+        model = CommitmentVersion
+        fields = ["language", "title", "text", "is_translation"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, commitment: Commitment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.commitment = commitment
+        taken = {commitment.language} | {
+            version.language
+            for version in active_versions(commitment)
+            if version.pk != self.instance.pk
+        }
+        self.fields["language"].choices = [
+            (code, name) for code, name in settings.LANGUAGES if code not in taken
+        ]
+
+
+def _get_editable(request: HttpRequest, pk: int) -> Commitment:
+    commitment = _get_commitment(request, pk)
+    if not policy_for(request).can_edit_commitment(commitment):
+        raise PermissionDenied(_("Only the council's secretariat may record its texts."))
+    return commitment
+
+
+def _respond(request, commitment, form, version=None, *, refused: bool) -> HttpResponse:
+    context = {"commitment": commitment, "form": form, "version": version}
+    return render(
+        request,
+        _partial(request, TEMPLATE, "version-form"),
+        context,
+        status=422 if refused else 200,
+    )
+
+
+def _saved(request, commitment, version) -> HttpResponse:
+    message = _("The text is saved (%(language)s).") % {"language": version.get_language_display()}
+    if request.htmx:
+        commitment = _get_commitment(request, commitment.pk)
+        context = {"commitment": commitment, "saved_message": message}
+        return render(request, f"{TEMPLATE}#versions", context)
+    messages.success(request, message)
+    return redirect(f"{commitment.get_absolute_url()}?lang={version.language}")
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_version_create(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = _get_editable(request, pk)
+    form = CommitmentVersionForm(request.POST or None, commitment=commitment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.commitment_version_save(
+                version=form.save(commit=False),
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            return _saved(request, commitment, version)
+    return _respond(request, commitment, form, refused=request.method == "POST")
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_version_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(CommitmentVersion, pk=pk, withdrawn_at__isnull=True)
+    commitment = _get_editable(request, found.commitment_id)
+    form = CommitmentVersionForm(request.POST or None, instance=found, commitment=commitment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.commitment_version_save(
+                version=form.save(commit=False),
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            return _saved(request, commitment, version)
+    return _respond(request, commitment, form, found, refused=request.method == "POST")
+
+
+@require_POST
+def commitment_version_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(CommitmentVersion.objects.select_related("commitment"), pk=pk)
+    commitment = _get_editable(request, version.commitment_id)
+    try:
+        services.commitment_version_withdraw(
+            version=version, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        message = " ".join(error.messages)
+        if request.htmx:
+            return HttpResponse(message, status=422)
+        messages.error(request, message)
+    else:
+        messages.success(request, _("The text is withdrawn; it stays in the history."))
+    return redirect(commitment.get_absolute_url())
