@@ -44,7 +44,7 @@ def drop_search_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("council", "0019_search_indexes"),
+        ("council", "0022_history_of_agencies_and_people"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('council', '0018_historical_record_dates_in_range'),
+        ('council', '0021_statusupdate_completed_index'),
     ]
 
     operations = [
