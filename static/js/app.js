@@ -415,3 +415,20 @@ document.addEventListener("htmx:pushedIntoHistory", function () {
     start();
   }
 })();
+
+// "/" opens search from anywhere but a field being typed in: the search page's box if it
+// is on this page, else the search page.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+  var target = event.target;
+  if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+  var box = document.getElementById("search-page-q");
+  event.preventDefault();
+  if (box) {
+    box.focus();
+    box.select();
+    return;
+  }
+  var link = document.querySelector("[data-search-link]");
+  if (link) window.location.assign(link.href);
+});

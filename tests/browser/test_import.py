@@ -72,10 +72,13 @@ def test_the_preview_in_russian(demo_site, browser, protocol_file, width):
         page.locator("#id_password").fill("secretariat-demo-2026")
         page.locator("#id_password").press("Enter")
         page.goto(demo_site.url + reverse("council:dashboard"))
+        size = page.viewport_size
+        page.set_viewport_size({"width": 1366, "height": 900})  # the switcher unfolded
         page.locator("#language-select").select_option("ru")
         page.locator("#language-select").press("Tab")
         page.keyboard.press("Enter")
         expect(page.locator("html")).to_have_attribute("lang", "ru")
+        page.set_viewport_size(size)
         page.goto(demo_site.url + reverse("council:import-upload", args=[session.pk]))
         page.get_by_label("Протокол или план мероприятий").set_input_files(str(protocol_file))
         page.get_by_role("button", name="Прочитать файл").click()

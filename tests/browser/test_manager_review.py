@@ -54,7 +54,7 @@ def shoot(page, name: str, width: int) -> None:
 
 
 def switch_to_russian(page, width: int) -> None:
-    if width < 992:  # the switcher is in the folded navigation
+    if width < 1200:  # the switcher is in the folded navigation
         page.get_by_role("button", name="Show navigation").click()
     page.get_by_label("Interface language").select_option("ru")
     page.get_by_role("button", name="Change language").click()

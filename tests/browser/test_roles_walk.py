@@ -228,7 +228,7 @@ def test_review_on_a_phone_is_one_card_per_commitment_with_its_decision(demo_sit
         expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
         page.goto(demo_site.url + reverse("council:session-review", args=[session.pk]))
 
-        card = page.locator("tr", has_text="Exchange of hydrological data")
+        card = page.locator("tr", has_text="Обмен гидрологическими данными")
         box = card.bounding_box()
         assert box["width"] <= 390 - 2 * 12 + 1, box  # the card fits the screen
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -244,7 +244,7 @@ def test_review_on_a_phone_is_one_card_per_commitment_with_its_decision(demo_sit
         decision.select_option("extend")
         card.get_by_label("New deadline (if extended)").fill("2027-06-30")
         card.get_by_role("button", name="Record decision").click()
-        decided = page.locator("tr", has_text="Exchange of hydrological data")
+        decided = page.locator("tr", has_text="Обмен гидрологическими данными")
         expect(decided).to_contain_text("Deadline extended")
         assert decided.bounding_box()["width"] <= 390 - 2 * 12 + 1
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
