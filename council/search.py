@@ -79,8 +79,26 @@ def commitments_matching(queryset: QuerySet, value: str) -> QuerySet:
     query = query_for(value)
     if query is None:
         return queryset.none()
+    recorded, in_versions = id_queries(queryset.model, query)
+    # PostgreSQL cannot estimate how many rows a word matches (it assumes thousands): a
+    # list sorted by an index would walk the whole index discarding rows when the word is
+    # rare or absent (seconds at a million). So the few matches are read from the two
+    # full-text indexes first (each alone: an OR with a subquery would leave the
+    # commitment index unused) and bound the list; a common word, whose rows are dense in any order,
+    # is filtered while walking the sort's index.
+    few = set(recorded[: FEW_MATCHES + 1]) | set(in_versions[: FEW_MATCHES + 1])
+    if len(few) <= FEW_MATCHES:
+        return queryset.filter(pk__in=few)
+    return queryset.annotate(document=commitment_document()).filter(
+        Q(document=query) | Q(pk__in=in_versions)
+    )
+
+
+def id_queries(model, query: SearchQuery) -> tuple[QuerySet, QuerySet]:
+    """The ids of the commitments whose recorded text matches, and of those whose live
+    version in another language matches: each read from its own full-text index."""
     recorded = (
-        queryset.model._base_manager.order_by()
+        model._base_manager.order_by()
         .annotate(document=commitment_document())
         .filter(document=query)
         .values_list("pk", flat=True)
@@ -92,18 +110,7 @@ def commitments_matching(queryset: QuerySet, value: str) -> QuerySet:
         .filter(document=query)
         .values_list("commitment_id", flat=True)
     )
-    # PostgreSQL cannot estimate how many rows a word matches (it assumes thousands): a
-    # list sorted by an index would walk the whole index discarding rows when the word is
-    # rare or absent (seconds at a million). So the few matches are read from the two
-    # full-text indexes first (united: an OR with a subquery would leave the commitment
-    # index unused) and bound the list; a common word, whose rows are dense in any order,
-    # is filtered while walking the sort's index.
-    few = list(recorded.union(in_versions)[: FEW_MATCHES + 1])
-    if len(few) <= FEW_MATCHES:
-        return queryset.filter(pk__in=few)
-    return queryset.annotate(document=commitment_document()).filter(
-        Q(document=query) | Q(pk__in=in_versions)
-    )
+    return recorded, in_versions
 
 
 def ranked_commitments(queryset: QuerySet, value: str) -> QuerySet:

@@ -44,7 +44,14 @@ def test_import_correct_confirm_and_find_in_the_list(demo_site, sign_in, protoco
     expect(row.get_by_text("Agency not recognised")).to_be_visible()
     # Correct it in place: the Ministry of Foreign Affairs of Kazakhstan leads.
     mfa = Agency.objects.get(party__code="KZ", short_name_ru="МИД")
-    row.get_by_label("Agency of clause 1.3").first.select_option(str(mfa.pk))
+    agency = row.get_by_label("Agency of clause 1.3").first
+    options = agency.evaluate("(select) => [...select.options].map(o => [o.value, o.text])")
+    names = {str(mfa.pk), mfa.name_en, mfa.name_ru}
+    value = next((v for v, text in options if v in names or text.strip() in names), None)
+    if value is None:
+        value = next((v for v, text in options if mfa.name_ru in text or mfa.name_en in text), None)
+    assert value, options
+    agency.select_option(value)
     # Clause 7's deadline ("по согласованию Сторон") is not understood: choose one.
     last = page.locator(".import-row", has_text="по согласованию Сторон")
     last.get_by_label("Deadline", exact=True).select_option("next_session")

@@ -246,6 +246,7 @@ def test_review_on_a_phone_is_one_card_per_commitment_with_its_decision(demo_sit
         card.get_by_role("button", name="Record decision").click()
         decided = page.locator("tr", has_text="Обмен гидрологическими данными")
         expect(decided).to_contain_text("Deadline extended")
+        expect(decided).to_be_visible()  # the swapped row, laid out
         assert decided.bounding_box()["width"] <= 390 - 2 * 12 + 1
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         SCREENSHOTS.mkdir(exist_ok=True)
