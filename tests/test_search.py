@@ -93,10 +93,8 @@ def test_search_reads_the_full_text_indexes(recorded, world):
         cursor.execute("SET enable_seqscan = off")  # small table: ask which index fits
     try:
         # The matching ids are read through the index (they then bound the list).
-        matching = Commitment.objects.annotate(document=search.commitment_document()).filter(
-            document=search.query_for("дорожной")
-        )
-        plan = matching.values("pk").explain()
+        recorded_ids, _in_versions = search.id_queries(Commitment, search.query_for("дорожной"))
+        plan = recorded_ids.explain()
         assert "commitment_search_idx" in plan, plan
         plan = search.reports_matching(StatusUpdate.objects.order_by(), "проект").explain()
         assert "statusupdate_search_idx" in plan, plan

@@ -54,11 +54,12 @@ def shoot(page, name: str, width: int) -> None:
 
 
 def switch_to_russian(page, width: int) -> None:
-    if width < 1200:  # the switcher is in the folded navigation
-        page.get_by_role("button", name="Show navigation").click()
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1366, "height": 900})  # the switcher unfolded
     page.get_by_label("Interface language").select_option("ru")
     page.get_by_role("button", name="Change language").click()
     expect(page.get_by_role("heading", name="Панель")).to_be_visible()
+    page.set_viewport_size(size)
 
 
 def open_queue(page, base: str, width: int):
