@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from . import roles
-from .models import Agency, Commitment, Council, Session, StatusUpdate, User
+from .models import Agency, Commitment, CommitmentSide, Council, Session, StatusUpdate, User
 from .querysets import agency_subtree, local_today
 
 S = Commitment.Status
@@ -171,6 +171,68 @@ class Policy:
 
     def can_change_status(self, commitment: Commitment, to: str) -> bool:
         return to in self.allowed_status_moves(commitment)
+
+    # Each party's side ----------------------------------------------------------------
+
+    def can_report_for_side(self, side: CommitmentSide) -> bool:
+        """A side is reported on by the council's secretariat, and by the focal points of
+        that party's responsible agencies (or a body above them): each party reports its
+        own part. Uses the commitment's prefetched responsibilities."""
+        commitment = side.commitment
+        if not side.is_responsible:
+            return False
+        if self.can_edit_commitment(commitment):
+            return True
+        return self.is_focal_point and any(
+            r.agency_id in self.agency_ids and r.party_id == side.party_id
+            for r in commitment.responsibilities.all()
+        )
+
+    def reportable_sides(
+        self, commitment: Commitment, sides: list[CommitmentSide] | None = None
+    ) -> list[CommitmentSide]:
+        """The sides of ``commitment`` this user may report for (its prefetched sides,
+        or ``sides``)."""
+        if sides is None:
+            sides = list(commitment.sides.all())
+        for side in sides:
+            side.commitment = commitment
+        return [side for side in sides if self.can_report_for_side(side)]
+
+    def allowed_side_moves(self, side: CommitmentSide) -> list[str]:
+        """The statuses this user may move ``side`` to, by the commitment's rules: a
+        focal point proposes for their own party's side, the secretariat records, a
+        manager accepts or returns a side's reported completion."""
+        commitment = side.commitment
+        if not side.is_responsible:
+            return []
+        if commitment.status not in Commitment.OPEN_STATUSES and side.status != S.COMPLETED:
+            return []
+        moves = []
+        for to in side.allowed_transitions():
+            move = (side.status, to)
+            if to == S.COMPLETED and side.status not in COMPLETION_ACCEPTED_FROM:
+                continue
+            if self.is_admin:
+                moves.append(to)
+            elif move in MANAGER_MOVES:
+                if self.is_manager:
+                    moves.append(to)
+            elif self.can_edit_commitment(commitment) or (
+                move in FOCAL_POINT_MOVES and self.can_report_for_side(side)
+            ):
+                moves.append(to)
+        return [to for to in S.values if to in moves]
+
+    def can_move_side(self, side: CommitmentSide, to: str) -> bool:
+        return to in self.allowed_side_moves(side)
+
+    def can_review_side(self, side: CommitmentSide) -> bool:
+        """Whether the user may accept or return ``side``'s reported completion."""
+        if side.status not in COMPLETION_ACCEPTED_FROM:
+            return False
+        moves = self.allowed_side_moves(side)
+        return all(to in moves for start, to in MANAGER_MOVES if start == side.status)
 
     # Commitments and their reviews ------------------------------------------------
 

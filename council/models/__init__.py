@@ -30,6 +30,7 @@ from .protocols import (
 from .reference import Agency, AgencyKind, Party, Person, Sector
 from .reminders import Reminder, ReminderKind, ReminderMute, ReminderRule, ReminderStatus
 from .sessions import AgendaItem, Participant, ParticipantRole, Session, SessionKind, SessionStatus
+from .sides import SILENCE_DAYS, CommitmentSide, SideStatus, derived_status
 from .versions import AgendaItemVersion, CommitmentVersion
 
 __all__ = [
@@ -62,6 +63,10 @@ __all__ = [
     "StatusUpdate",
     "attachment_path",
     "Attachment",
+    "SideStatus",
+    "CommitmentSide",
+    "SILENCE_DAYS",
+    "derived_status",
     "ReviewDecision",
     "Review",
     "ProtocolStatus",

@@ -416,6 +416,16 @@ class StatusUpdate(Withdrawable):
         blank=True,
         related_name="status_updates",
     )
+    # The party's side the report is about (``CommitmentSide``); empty for a decision on
+    # the whole commitment (a session's review, a cancellation).
+    side = models.ForeignKey(
+        "council.CommitmentSide",
+        verbose_name=_("side"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+    )
     from_status = models.CharField(_("from status"), max_length=30, choices=Commitment.Status)
     to_status = models.CharField(
         _("to status"),

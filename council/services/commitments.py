@@ -20,6 +20,7 @@ from ..models import (
     Agency,
     Attachment,
     Commitment,
+    CommitmentSide,
     Responsibility,
     Session,
     StatusUpdate,
@@ -27,6 +28,7 @@ from ..models import (
 )
 from ..policies import COMPLETION_ACCEPTED_FROM, Policy
 from ._records import record_withdraw, save_with_history
+from .sides import commitment_status_from_sides, sync_sides
 
 # What the services write from a form or the admin; the rest (status, council, version,
 # timestamps) only the services themselves set.
@@ -272,6 +274,7 @@ def _apply_responsibilities(
             row.role = role
             mark(row).save(update_fields=["role"])
             changed = True
+    sync_sides(commitment, by=by, reason=reason)
     return changed
 
 
@@ -295,8 +298,14 @@ def commitment_change_status(
     agency: Agency | None = None,
     session: Session | None = None,
     attachments: Iterable[File] = (),
+    side: CommitmentSide | None = None,
 ) -> StatusUpdate:
     """Move ``commitment`` to status ``to``, recording who, when and why.
+
+    A commitment with responsible agencies moves side by side: ``side`` (or the one side
+    the reporter's agency, the user or the move points to, ``_side_to_move``) takes the
+    status, and the commitment's status follows from its sides. Cancelling or replacing
+    it, and reopening a completed one, are moves of the whole commitment.
 
     ``by`` must be allowed the move (``Policy.allowed_status_moves``: a focal point
     proposes, the secretariat records, a manager accepts or returns a reported
@@ -314,6 +323,7 @@ def commitment_change_status(
         session=session,
         attachments=attachments,
         check_user=True,
+        side=side,
     )
 
 
@@ -330,6 +340,7 @@ def _change_status(
     expect_from: frozenset[str] | None = None,
     refusal: str = "",
     history_reason: str = "",
+    side: CommitmentSide | None = None,
 ) -> StatusUpdate:
     """The status move itself; ``check_user=False`` for a session's review decision,
     whose own rule (``Policy.review_decision_refusal``) was checked by its service.
@@ -347,6 +358,39 @@ def _change_status(
             .prefetch_related("responsibilities")
             .get(pk=commitment.pk)
         )
+        sides = list(
+            CommitmentSide.objects.select_for_update(of=("self",))
+            .select_related("party")
+            .filter(commitment=locked)
+        )
+        target = _side_to_move(
+            locked,
+            sides,
+            to=to,
+            side=side,
+            by=by,
+            agency=agency,
+            check_user=check_user,
+            expect_from=expect_from,
+        )
+        if target is not None:
+            update = _move_side(
+                locked,
+                target,
+                sides,
+                to=to,
+                by=by,
+                note=note,
+                agency=agency,
+                session=session,
+                attachments=attachments,
+                expect_from=expect_from,
+                refusal=refusal,
+                history_reason=history_reason,
+            )
+            commitment.status = locked.status
+            commitment.version = locked.version
+            return update
         current = locked.status
         if expect_from is not None and current not in expect_from:
             raise InvalidTransition(
@@ -392,6 +436,8 @@ def _change_status(
             attachments=attachments,
         )
         locked.status = to
+        if (current, to) == (Commitment.Status.COMPLETED, Commitment.Status.IN_PROGRESS):
+            _reopen_sides(sides, by=by, reason=history_reason or note or str(update))
         if to in (Commitment.Status.CANCELLED, Commitment.Status.SUPERSEDED):
             locked.is_monitored = False
         locked.version += 1
@@ -407,8 +453,243 @@ def _change_status(
     return update
 
 
+# Moves of the whole commitment: the council ends it, or reopens a completed one.
+WHOLE_COMMITMENT_MOVES = frozenset({Commitment.Status.CANCELLED, Commitment.Status.SUPERSEDED})
+
+
+def _side_to_move(
+    commitment: Commitment,
+    sides: list[CommitmentSide],
+    *,
+    to: str,
+    side: CommitmentSide | None,
+    by: User | None,
+    agency: Agency | None,
+    check_user: bool,
+    expect_from: frozenset[str] | None,
+) -> CommitmentSide | list[CommitmentSide] | None:
+    """The side a move acts on, or None for a move of the whole commitment (a session's
+    decision, a cancellation or replacement, a commitment without responsible agencies,
+    reopening a completed commitment when no side is named).
+
+    Without ``side``: the only responsible side. Else the secretariat (and the system)
+    records a move of the whole commitment: a list of every side that can make it,
+    moved together by one record (the commitment-level path when none can), and its
+    report is about the reporting agency's side (or the whole commitment, None). A focal
+    point acts for their own party's side. A manager's review acts on the side waiting
+    for one, or on every side waiting."""
+    responsible = [s for s in sides if s.is_responsible]
+    if not check_user or to in WHOLE_COMMITMENT_MOVES or not responsible:
+        return None
+    if side is not None:
+        chosen = next((s for s in sides if s.pk == side.pk), None)
+        if chosen is None:
+            raise ValidationError({"side": _("This side is not one of the commitment's.")})
+        return chosen
+    if commitment.status not in Commitment.OPEN_STATUSES:
+        return None
+    if len(responsible) == 1:
+        return responsible[0]
+    own = [s for s in responsible if agency is not None and s.party_id == agency.party_id]
+    policy = Policy(by) if by is not None else None
+    if policy is None or policy.can_edit_commitment(commitment):
+        # The secretariat (or the system) records the status of the whole commitment,
+        # unless it names the side; its report is about the reporting agency's side.
+        if not to:
+            return own[0] if own else None
+    elif policy.is_focal_point:
+        if own and policy.can_report_for_side(_with(own[0], commitment)):
+            return own[0]
+        mine = policy.reportable_sides(commitment, sides=responsible)
+        if len(mine) == 1:
+            return mine[0]
+    if to:
+        # Every side the user may move (a manager: those waiting for a review).
+        movable = _movable(responsible, to=to, policy=policy, expect_from=expect_from)
+        if movable and len(movable) == 1:
+            return movable[0]
+        if movable or policy is None or policy.can_edit_commitment(commitment):
+            return movable
+    raise ValidationError(
+        {"side": _("Choose the side (the party) this report is about.")}, code="side_required"
+    )
+
+
+def _with(side: CommitmentSide, commitment: Commitment) -> CommitmentSide:
+    side.commitment = commitment
+    return side
+
+
+def _movable(
+    responsible: list[CommitmentSide],
+    *,
+    to: str,
+    policy: Policy | None,
+    expect_from: frozenset[str] | None,
+) -> list[CommitmentSide] | None:
+    """The sides a move of the whole commitment moves: those that can make it, and that
+    the user may move (None when none can: the commitment's own rules then refuse)."""
+    movable = [
+        s
+        for s in responsible
+        if s.status != to
+        and to in s.allowed_transitions()
+        and (expect_from is None or s.status in expect_from)
+        and (policy is None or policy.can_move_side(s, to))
+    ]
+    return movable or None
+
+
+def _side_name(side: CommitmentSide, sides: list[CommitmentSide]) -> str:
+    """How a refusal names what moves: "the commitment" when it has one side (as before
+    sides existed), else the party's side."""
+    if sum(1 for s in sides if s.is_responsible) <= 1:
+        return ""
+    return str(side.party)
+
+
+def _move_side(
+    commitment: Commitment,
+    target: CommitmentSide | list[CommitmentSide],
+    sides: list[CommitmentSide],
+    *,
+    to: str,
+    by: User | None,
+    note: str,
+    agency: Agency | None,
+    session: Session | None,
+    attachments: Iterable[File],
+    expect_from: frozenset[str] | None,
+    refusal: str,
+    history_reason: str,
+) -> StatusUpdate:
+    """Move ``target`` (a side of the locked ``commitment``, or a list of sides moved
+    together by one record of the whole commitment) to ``to``; the commitment's status
+    follows from its sides, its version moves on."""
+    targets = target if isinstance(target, list) else [target]
+    for side in targets:
+        _check_side_move(
+            commitment,
+            side,
+            sides,
+            to=to,
+            by=by,
+            note=note,
+            expect_from=expect_from,
+            refusal=refusal,
+        )
+    whole = isinstance(target, list) and sum(1 for s in sides if s.is_responsible) > 1
+    one = None if whole else targets[0]
+    update = _record_update(
+        commitment=commitment,
+        from_status=one.status if one is not None else commitment.status,
+        to_status=to,
+        by=by,
+        note=note,
+        agency=agency,
+        session=session,
+        attachments=attachments,
+        side=one,
+    )
+    reason = history_reason or note or str(update)
+    for side in targets:
+        side.status = to
+        save_with_history(side, by=by, reason=reason, update_fields=["status", "updated_at"])
+    commitment.status = commitment_status_from_sides(sides) or to
+    commitment.version += 1
+    save_with_history(
+        commitment, by=by, reason=reason, update_fields=["status", "version", "updated_at"]
+    )
+    return update
+
+
+def _check_side_move(
+    commitment: Commitment,
+    side: CommitmentSide,
+    sides: list[CommitmentSide],
+    *,
+    to: str,
+    by: User | None,
+    note: str,
+    expect_from: frozenset[str] | None,
+    refusal: str,
+) -> None:
+    """Refuse moving ``side`` to ``to`` (``InvalidTransition``, ``PermissionDenied``)
+    unless the commitment's rules allow it, for ``by``."""
+    party = _side_name(side, sides)
+    current = side.status
+    current_label = Commitment.Status(current).label
+    values = {"status": current_label, "party": party, "to": Commitment.Status(to).label}
+    if expect_from is not None and current not in expect_from:
+        raise InvalidTransition(
+            (
+                _("The side of %(party)s is now “%(status)s”: someone has acted on it meanwhile.")
+                if party
+                else _("The commitment is now “%(status)s”: someone has acted on it meanwhile.")
+            )
+            % values,
+            code="moved_on",
+        )
+    if to == current:
+        raise InvalidTransition(
+            (
+                _("The side of %(party)s is already “%(status)s”.")
+                if party
+                else _("The commitment is already “%(status)s”.")
+            )
+            % values
+        )
+    if to not in side.allowed_transitions():
+        raise InvalidTransition(
+            (
+                _("The side of %(party)s is “%(status)s”: it cannot become “%(to)s”.")
+                if party
+                else _("A commitment that is “%(status)s” cannot become “%(to)s”.")
+            )
+            % values
+        )
+    if commitment.status not in Commitment.OPEN_STATUSES and current != side.Status.COMPLETED:
+        # A session completed it: a side still working does not reopen it by moving.
+        raise InvalidTransition(
+            _("The commitment is “%(status)s”: its sides are no longer reported on.")
+            % {"status": commitment.get_status_display()}
+        )
+    side.commitment = commitment
+    if by is not None and not Policy(by).can_move_side(side, to):
+        raise PermissionDenied(
+            refusal
+            or (
+                _("You may not move the side of %(party)s from “%(status)s” to “%(to)s”.")
+                if party
+                else _("You may not move this commitment from “%(status)s” to “%(to)s”.")
+            )
+            % values
+        )
+    if (current, to) in Commitment.REASON_REQUIRED and not note:
+        raise InvalidTransition(
+            (
+                _("Say why the side of %(party)s becomes “%(to)s”.")
+                if party
+                else _("Say why the commitment becomes “%(to)s”.")
+            )
+            % values
+        )
+
+
+def _reopen_sides(sides: list[CommitmentSide], *, by: User | None, reason: str) -> None:
+    """A completed commitment reopened: its completed sides are at work again."""
+    for side in sides:
+        if side.is_responsible and side.status == side.Status.COMPLETED:
+            side.status = side.Status.IN_PROGRESS
+            save_with_history(side, by=by, reason=reason, update_fields=["status", "updated_at"])
+
+
 def commitment_accept_completion(
-    *, commitment: Commitment, by: User | None, note: str = ""
+    *,
+    commitment: Commitment,
+    by: User | None,
+    note: str = "",
+    side: CommitmentSide | None = None,
 ) -> StatusUpdate:
     """Accept a reported completion: the commitment is completed (a manager's review,
     ``Policy.can_review_completion``). ``note`` is optional; the history says "accepted"."""
@@ -427,11 +708,16 @@ def commitment_accept_completion(
         history_reason=_("Completion accepted: %(note)s") % {"note": note}
         if note
         else _("Completion accepted"),
+        side=side,
     )
 
 
 def commitment_return_completion(
-    *, commitment: Commitment, by: User | None, reason: str
+    *,
+    commitment: Commitment,
+    by: User | None,
+    reason: str,
+    side: CommitmentSide | None = None,
 ) -> StatusUpdate:
     """Return a reported completion: the commitment is in progress again, and the focal
     points read why in its timeline and history. A reason is required (``ValidationError``
@@ -462,6 +748,7 @@ def commitment_return_completion(
         expect_from=COMPLETION_ACCEPTED_FROM,
         refusal=_("Only a manager may accept or return a reported completion."),
         history_reason=_("Completion returned: %(reason)s") % {"reason": reason},
+        side=side,
     )
 
 
@@ -473,11 +760,15 @@ def commitment_report_progress(
     agency: Agency | None = None,
     session: Session | None = None,
     attachments: Iterable[File] = (),
+    side: CommitmentSide | None = None,
 ) -> StatusUpdate:
     """Record a progress report that does not change the status.
 
     Reports come from the responsible agencies' focal points and the council's
-    secretariat (``Policy.can_report_progress``); a manager reviews, not reports."""
+    secretariat (``Policy.can_report_progress``); a manager reviews, not reports. On a
+    commitment with sides the report is about one side: ``side``, or the one the
+    reporter's agency or the user points to (``_side_to_move``); a focal point reports
+    for their own party's side only (``Policy.can_report_for_side``)."""
     note = note.strip()
     if by is not None and not Policy(by).can_report_progress(commitment):
         raise PermissionDenied(
@@ -486,15 +777,38 @@ def commitment_report_progress(
     if not note:
         raise ValidationError({"note": _("Write what has been done.")})
     with transaction.atomic():
+        locked = (
+            Commitment.objects.select_for_update(of=("self",))
+            .prefetch_related("responsibilities")
+            .get(pk=commitment.pk)
+        )
+        sides = list(CommitmentSide.objects.select_related("party").filter(commitment=locked))
+        target = None
+        if any(s.is_responsible for s in sides) or side is not None:
+            target = _side_to_move(
+                locked,
+                sides,
+                to="",
+                side=side,
+                by=by,
+                agency=agency,
+                check_user=True,
+                expect_from=None,
+            )
+        if target is not None and by is not None:
+            target.commitment = locked
+            if not Policy(by).can_report_for_side(target):
+                raise PermissionDenied(_("You may report only for the side of your own party."))
         return _record_update(
-            commitment=commitment,
-            from_status=commitment.status,
+            commitment=locked,
+            from_status=target.status if target is not None else locked.status,
             to_status="",
             by=by,
             note=note,
             agency=agency,
             session=session,
             attachments=attachments,
+            side=target,
         )
 
 
@@ -508,9 +822,11 @@ def _record_update(
     agency: Agency | None,
     session: Session | None,
     attachments: Iterable[File],
+    side: CommitmentSide | None = None,
 ) -> StatusUpdate:
     update = StatusUpdate(
         commitment=commitment,
+        side=side,
         from_status=from_status,
         to_status=to_status,
         author=by,
