@@ -445,11 +445,20 @@ class StatusUpdateForm(forms.Form):
     )
     attachment = forms.FileField(label=_("Attachment"), required=False, validators=[check_upload])
 
-    def __init__(self, *args, moves: list[str], **kwargs):
+    def __init__(self, *args, moves: list[str], sides: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_status"].choices = [("", _("— keep the current status —"))] + [
             (value, Commitment.Status(value).label) for value in moves
         ]
+        if sides:
+            # A commitment of several parties: the report is about one party's side.
+            self.fields["side"] = forms.ChoiceField(
+                label=_("Side"),
+                choices=[(str(value), label) for value, label in sides],
+                required=False,
+                help_text=_("The party whose part of the commitment this report is about."),
+            )
+            self.order_fields(["side", "to_status", "note", "attachment"])
 
     def clean(self):
         cleaned = super().clean()

@@ -284,3 +284,53 @@ LIST_ORDERINGS = {
     "title": Ordering((Key("title", str), Key("pk")), (False, False)),
     "-title": Ordering((Key("title", str), Key("pk")), (True, True)),
 }
+
+
+# Each party's side in the commitment list ----------------------------------------------
+
+
+class SideColumn(NamedTuple):
+    """A party, as a column of the list: one per party with a side on the page."""
+
+    party_id: int
+    code: str
+    label: str
+
+
+class SideCell(NamedTuple):
+    """One party's side of one commitment in the list (None where it has no side)."""
+
+    code: str
+    status: str
+    label: str
+    is_responsible: bool
+
+
+def attach_sides(commitments: list) -> list[SideColumn]:
+    """Set ``side_cells`` on each commitment (its sides' statuses, one per column) and
+    return the columns: the parties with a side among ``commitments``, in party order
+    (one query, whatever the number of rows; runs it)."""
+    CommitmentSide = apps.get_model("council", "CommitmentSide")
+    ids = [c.pk for c in commitments]
+    rows = (
+        localized_values(
+            CommitmentSide.objects.filter(commitment__in=ids).order_by("party__order", "party_id"),
+            "commitment_id",
+            "party_id",
+            "party__code",
+            "status",
+            "is_responsible",
+            names=("party__short_name",),
+        )
+        if ids
+        else []
+    )
+    columns: dict[int, SideColumn] = {}
+    statuses: dict[tuple[int, int], SideCell] = {}
+    labels = dict(CommitmentSide.Status.choices)
+    for commitment_id, party_id, code, status, responsible, short_name in rows:
+        columns.setdefault(party_id, SideColumn(party_id, code, short_name or code))
+        statuses[commitment_id, party_id] = SideCell(code, status, labels[status], responsible)
+    for commitment in commitments:
+        commitment.side_cells = [statuses.get((commitment.pk, p)) for p in columns]
+    return list(columns.values())

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from ..models import (
     Commitment,
+    CommitmentSide,
     Responsibility,
     Session,
 )
@@ -86,7 +87,10 @@ def _get_commitment(request: HttpRequest, pk: int) -> Commitment:
             Prefetch(
                 "responsibilities",
                 queryset=Responsibility.objects.select_related("agency__party", "party"),
-            )
+            ),
+            Prefetch(
+                "sides", queryset=CommitmentSide.objects.select_related("party").with_last_report()
+            ),
         ),
         pk=pk,
     )
