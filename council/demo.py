@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from . import roles, services
+from .demo_sides import load_sides_demo
 from .models import (
     Agency,
     AgendaItem,
@@ -198,6 +199,7 @@ class DemoLoader:
         for item in self.data["sessions"]:
             for review in item.get("reviews", []):
                 self.load_review(self.sessions[item["key"]], review)
+        load_sides_demo(self)
         for item in self.data["indicators"]:
             self.load_indicator(item)
         for item in self.data["events"]:

@@ -172,6 +172,8 @@ def _review_docx(session: Session, groups: list[review.Group], language: str) ->
             status = commitment.get_status_display()
             if commitment.overdue:
                 status += " — " + _("overdue")
+            if sides := review.sides_text(commitment):
+                status += "\n" + sides
             if commitment.latest_note:
                 status += "\n" + commitment.latest_note
             add_row(

@@ -32,7 +32,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import querysets
-from ..models import Commitment, Responsibility, Review, Session, StatusUpdate
+from ..models import (
+    SILENCE_DAYS,
+    Commitment,
+    CommitmentSide,
+    Responsibility,
+    Review,
+    Session,
+    StatusUpdate,
+)
 
 BY_SECTOR = "sector"
 BY_AGENCY = "agency"
@@ -248,8 +256,9 @@ def as_item(values: tuple, by: str) -> Item:
 
 
 def load(session: Session, pks: Iterable[int]) -> dict[int, Commitment]:
-    """The full rows of ``pks`` with what the table shows: four queries whatever their
-    number (the rows, their agencies, this session's decisions, their latest reports).
+    """The full rows of ``pks`` with what the table shows: five queries whatever their
+    number (the rows, their agencies, this session's decisions, their latest reports,
+    their sides).
     """
     pks = list(pks)
     commitments = (
@@ -267,12 +276,66 @@ def load(session: Session, pks: Iterable[int]) -> dict[int, Commitment]:
         )
     )
     latest = latest_reports(pks)
+    sides = review_sides(pks)
     loaded = {}
     for commitment in commitments:
         commitment.decision = commitment.decisions_here[0] if commitment.decisions_here else None
         commitment.latest_note, commitment.latest_at = latest.get(commitment.pk, ("", None))
+        commitment.review_sides = sides.get(commitment.pk, [])
         loaded[commitment.pk] = commitment
     return loaded
+
+
+@dataclass(frozen=True)
+class SideRow:
+    """One party's side as the review shows it, next to the other's."""
+
+    party: str
+    status: str
+    label: str
+    flagged: bool
+
+    @property
+    def text(self) -> str:
+        text = f"{self.party}: {self.label}"
+        if self.flagged:
+            text += " — " + flag_text()
+        return text
+
+
+def flag_text() -> str:
+    return _("reported while another side has been silent for %(days)s days or more") % {
+        "days": SILENCE_DAYS
+    }
+
+
+def review_sides(pks: list[int]) -> dict[int, list[SideRow]]:
+    """The sides of the commitments ``pks`` that have several, in party order, each with
+    its status and the silence flag (``CommitmentSide.objects.flagged``): one query."""
+    if not pks:
+        return {}
+    flagged = CommitmentSide.objects.flagged().filter(pk=OuterRef("pk"))
+    rows = querysets.localized_values(
+        CommitmentSide.objects.filter(commitment__in=pks, is_responsible=True)
+        .annotate(is_flagged=Exists(flagged))
+        .order_by("commitment_id", "party__order", "party_id"),
+        "commitment_id",
+        "status",
+        "is_flagged",
+        names=("party__short_name",),
+    )
+    labels = dict(CommitmentSide.Status.choices)
+    found: dict[int, list[SideRow]] = {}
+    for commitment_id, status, is_flagged, party in rows:
+        found.setdefault(commitment_id, []).append(
+            SideRow(party, status, str(labels[status]), is_flagged)
+        )
+    return {pk: sides for pk, sides in found.items() if len(sides) > 1}
+
+
+def sides_text(commitment: Commitment) -> str:
+    """The sides of a reviewed row as lines of text (the Word document, the print)."""
+    return "\n".join(side.text for side in getattr(commitment, "review_sides", []))
 
 
 def latest_reports(pks: list[int]) -> dict[int, tuple[str, object]]:

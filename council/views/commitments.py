@@ -341,8 +341,6 @@ def _review_panel(
     """The review panel again, refused (422): the error in place, what was typed kept."""
     if error:  # the commitment may have moved meanwhile: show it as it is now
         commitment = _get_commitment(request, commitment.pk)
-        if side is not None:
-            side = next((s for s in _sides(commitment) if s.pk == side.pk), side)
     context = _commitment_context(request, commitment)
     context.update(
         {
@@ -352,10 +350,9 @@ def _review_panel(
         }
     )
     if side is not None:
-        side = next((s for s in context["sides"] if s.pk == side.pk), side)
-        context["side"] = side
+        context["review_side_pk"] = side.pk
         if request.htmx:
-            return render(request, "council/includes/sides.html#side_review", context, status=422)
+            return render(request, "council/includes/sides.html#cards", context, status=422)
     elif request.htmx:
         return render(request, "council/commitment_detail.html#review", context, status=422)
     context.update(
