@@ -39,6 +39,5 @@ def load_sides_demo(loader: DemoLoader) -> None:
     side.history.filter(pk=side.history.latest().pk).update(  # not a record: the demo's clock
         history_date=when
     )
-    commitment.history.filter(pk=commitment.history.latest().pk).update(  # the demo's clock
-        history_date=when
-    )
+    latest = commitment.history.filter(pk=commitment.history.latest().pk)
+    latest.update(history_date=when)  # not a record: the demo's clock

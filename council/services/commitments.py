@@ -478,6 +478,8 @@ def _side_to_move(
     report is about the reporting agency's side (or the whole commitment, None). A focal
     point acts for their own party's side. A manager's review acts on the side waiting
     for one, or on every side waiting."""
+    for s in sides:
+        s.commitment = commitment  # the locked row the policy reads
     responsible = [s for s in sides if s.is_responsible]
     if not check_user or to in WHOLE_COMMITMENT_MOVES or not responsible:
         return None
@@ -619,7 +621,12 @@ def _check_side_move(
     party = _side_name(side, sides)
     current = side.status
     current_label = Commitment.Status(current).label
-    values = {"status": current_label, "party": party, "to": Commitment.Status(to).label}
+    values = {
+        "status": current_label,
+        "current": current_label,
+        "party": party,
+        "to": Commitment.Status(to).label,
+    }
     if expect_from is not None and current not in expect_from:
         raise InvalidTransition(
             (
@@ -644,7 +651,7 @@ def _check_side_move(
             (
                 _("The side of %(party)s is “%(status)s”: it cannot become “%(to)s”.")
                 if party
-                else _("A commitment that is “%(status)s” cannot become “%(to)s”.")
+                else _("A commitment that is “%(current)s” cannot become “%(to)s”.")
             )
             % values
         )
@@ -661,7 +668,7 @@ def _check_side_move(
             or (
                 _("You may not move the side of %(party)s from “%(status)s” to “%(to)s”.")
                 if party
-                else _("You may not move this commitment from “%(status)s” to “%(to)s”.")
+                else _("You may not move this commitment from “%(current)s” to “%(to)s”.")
             )
             % values
         )
