@@ -18,9 +18,11 @@ from .protocols import ProtocolAdmin, ProtocolFileAdmin, SignatoryAdmin
 from .reference import AgencyAdmin, PartyAdmin, PersonAdmin, SectorAdmin
 from .reminders import ReminderAdmin, ReminderMuteAdmin, ReminderRuleAdmin
 from .sessions import AgendaItemAdmin, ParticipantAdmin, SessionAdmin
+from .sides import CommitmentSideAdmin
 from .versions import AgendaItemVersionAdmin, CommitmentVersionAdmin
 
 __all__ = [
+    "CommitmentSideAdmin",
     "CommitmentVersionAdmin",
     "AgendaItemVersionAdmin",
     "ServiceAdmin",
