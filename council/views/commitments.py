@@ -129,7 +129,7 @@ def _commitment_context(request: HttpRequest, commitment: Commitment, form=None)
     moves = _form_moves(policy, commitment, side)
     updates = (
         commitment.updates.select_related(
-            "author", "agency__party", "session__council", "withdrawn_by"
+            "author", "agency__party", "session__council", "withdrawn_by", "side__party"
         )
         .prefetch_related("attachments")
         .order_by("-created_at", "-pk")
