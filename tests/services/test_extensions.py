@@ -241,3 +241,24 @@ def test_pending_requests_visible_to_the_user(world):
     assert not Policy(world.users["focal_uz"]).pending_extension_requests().exists()
     mine = Policy(world.users["manager"]).with_pending_extension(Commitment.objects.all())
     assert list(mine) == [world.commitment_a]
+
+
+def test_every_extension_is_in_the_commitments_history(world):
+    request = _ask(world)
+    services.extension_refuse(request=request, comment="Нет оснований", by=world.users["manager"])
+    second = _ask(world, days=10)
+    services.extension_grant(request=second, by=world.users["secretariat"])
+    rows = commitment_history_rows(world.commitment_a)
+    about_requests = [row for row in rows if row.label.startswith("Extension request")]
+    # Two requests made, one refused, one granted: four records, newest first.
+    assert len(about_requests) == 4
+    changes = [change for row in about_requests for change in row.changes]
+    assert ("Deadline", _short(request.current_deadline), _short(request.new_deadline)) in changes
+    assert ("status", "Awaiting decision", "Refused") in changes
+    assert ("status", "Awaiting decision", "Granted") in changes
+
+
+def _short(day):
+    from django.utils.formats import date_format
+
+    return date_format(day, "SHORT_DATE_FORMAT")
