@@ -13,6 +13,7 @@ from .commitments import (
     StatusUpdateAdmin,
 )
 from .councils import CoChairAdmin, CouncilAdmin, EventAdmin
+from .extensions import ExtensionRequestAdmin
 from .indicators import IndicatorAdmin, ObservationAdmin, TargetAdmin
 from .protocols import ProtocolAdmin, ProtocolFileAdmin, SignatoryAdmin
 from .reference import AgencyAdmin, PartyAdmin, PersonAdmin, SectorAdmin
@@ -21,6 +22,7 @@ from .sessions import AgendaItemAdmin, ParticipantAdmin, SessionAdmin
 from .versions import AgendaItemVersionAdmin, CommitmentVersionAdmin
 
 __all__ = [
+    "ExtensionRequestAdmin",
     "CommitmentVersionAdmin",
     "AgendaItemVersionAdmin",
     "ServiceAdmin",
