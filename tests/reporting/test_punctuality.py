@@ -89,3 +89,13 @@ def test_the_figures_carry_the_three_categories(worked_example):
     )
     found = reports.Figures.of(report)
     assert [bar.value for bar in found.punctuality] == [2, 1, 2]
+
+
+def test_the_report_page_shows_the_three_categories(worked_example, admin_client):
+    from django.urls import reverse
+
+    response = admin_client.get(reverse("council:report-dashboard"), {"council": worked_example.pk})
+    html = response.content.decode()
+    assert 'id="chart-punctuality"' in html
+    for label in ("On time (by the original deadline)", "On time after an extension", "Late"):
+        assert label in html
