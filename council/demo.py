@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from . import roles, services
+from .demo_extensions import load_extension_demo
 from .demo_sides import load_sides_demo
 from .models import (
     Agency,
@@ -217,6 +218,7 @@ class DemoLoader:
                 **self.sourced(item),
             )
             services.event_save(event=event, by=None)
+        load_extension_demo(self)
 
     def load_users(self) -> None:
         for item in self.data["users"]:

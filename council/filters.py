@@ -21,10 +21,12 @@ OPEN = "open"
 # The "Show" filter: my commitments, or reported completions waiting for a review.
 MINE = "mine"
 AWAITING_REVIEW = "review"
+PENDING_EXTENSION = "extensions"
 # What a filter link from the dashboard reads (?scope=review): the review queue.
 SCOPE_CHOICES = [
     (MINE, _("My commitments")),
     (AWAITING_REVIEW, _("Completions awaiting review")),
+    (PENDING_EXTENSION, _("Extension requests awaiting decision")),
 ]
 
 
@@ -204,6 +206,8 @@ class CommitmentFilter(django_filters.FilterSet):
             return policy.only_mine(queryset)
         if value == AWAITING_REVIEW:
             return policy.awaiting_review(queryset)
+        if value == PENDING_EXTENSION:
+            return policy.with_pending_extension(queryset)
         return queryset
 
     def active_count(self) -> int:

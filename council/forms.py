@@ -632,3 +632,26 @@ class ObservationForm(ModelForm):
             ):
                 self.add_error(None, _("A value for this period is already recorded."))
         return cleaned
+
+
+class ExtensionRequestForm(forms.Form):
+    """A request to extend a commitment's deadline: the new date and why (the party is
+    asked for only when the user may speak for more than one side)."""
+
+    party = forms.TypedChoiceField(label=_("On behalf of"), coerce=int)
+    new_deadline = forms.DateField(
+        label=_("New deadline"), widget=DateInput(), validators=[validate_recorded_date]
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("What holds the work up, and why the new date will hold."),
+    )
+
+    def __init__(self, *args, parties: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = parties
+        if len(parties) == 1:
+            self.fields["party"].widget = forms.HiddenInput()
+            self.fields["party"].initial = parties[0][0]

@@ -148,7 +148,12 @@ def _state_text(state: dict[int, tuple[int, str]], labels: dict[int, str]) -> st
 
 def commitment_history_rows(commitment, limit: int = 50) -> list[Change]:
     """``history_rows`` of a commitment, with its responsible agencies before → after
-    wherever they changed (two more queries: the agencies' history and their names)."""
+    wherever they changed (two more queries: the agencies' history and their names),
+    and its extension requests (``_with_extensions``, one more)."""
+    return _with_extensions(_commitment_rows(commitment, limit), commitment, limit)
+
+
+def _commitment_rows(commitment, limit: int) -> list[Change]:
     from .models import Responsibility
 
     rows = history_rows(commitment.history.all(), limit=limit)
@@ -166,6 +171,50 @@ def commitment_history_rows(commitment, limit: int = 50) -> list[Change]:
                 row.changes.append((label, _state_text(before, labels), _state_text(after, labels)))
         newer_date = start
     return rows
+
+
+def _with_extensions(rows: list[Change], commitment, limit: int) -> list[Change]:
+    """``rows`` with the commitment's extension requests merged in, newest first: each
+    request's record says what was asked (deadline before → after) and each decision
+    how its status moved (one more query)."""
+    from .models import ExtensionRequest
+
+    records = list(
+        ExtensionRequest.history.filter(commitment_id=commitment.pk)
+        .select_related("history_user", "party")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    if not records:
+        return rows
+    meta = ExtensionRequest._meta
+    status_field = meta.get_field("status")
+    label = str(meta.verbose_name).capitalize()
+    previous: dict[int, object] = {}
+    extra = []
+    for record in reversed(records):  # oldest first: each record's predecessor is known
+        older = previous.get(record.id)
+        change = Change(record, label=f"{label} ({record.party.code})")
+        if older is None:
+            change.changes.append(
+                (
+                    gettext("Deadline"),
+                    _display(record, meta.get_field("current_deadline"), record.current_deadline),
+                    _display(record, meta.get_field("new_deadline"), record.new_deadline),
+                )
+            )
+        if older is not None and older.status != record.status:
+            change.changes.append(
+                (
+                    str(status_field.verbose_name),
+                    _display(older, status_field, older.status),
+                    _display(record, status_field, record.status),
+                )
+            )
+        previous[record.id] = record
+        extra.append(change)
+    merged = rows + extra
+    merged.sort(key=lambda row: row.record.history_date, reverse=True)
+    return merged[:limit]
 
 
 def changed_labels(commitment, older, newer, older_until) -> list[str]:

@@ -12,11 +12,20 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from . import roles
-from .models import Agency, Commitment, CommitmentSide, Council, Session, StatusUpdate, User
+from .models import (
+    Agency,
+    Commitment,
+    CommitmentSide,
+    Council,
+    ExtensionRequest,
+    Session,
+    StatusUpdate,
+    User,
+)
 from .querysets import agency_subtree, local_today
 
 S = Commitment.Status
@@ -297,6 +306,61 @@ class Policy:
 
     def can_decide_review(self, session: Session) -> bool:
         return self.review_decision_refusal(session) is None
+
+    # Extensions of deadlines ----------------------------------------------------------
+
+    def extension_parties(self, commitment: Commitment) -> list[int]:
+        """The parties (ids, in the order of the responsibilities) on whose behalf this
+        user may ask to extend ``commitment``'s deadline: the secretariat for any
+        responsible party, a focal point for the party of their responsible agency.
+        Only an open commitment with a dated deadline can be extended. Uses prefetched
+        responsibilities."""
+        if not commitment.is_open or commitment.deadline_kind != Commitment.DeadlineKind.DATE:
+            return []
+        secretariat = self.can_edit_commitment(commitment)
+        parties: list[int] = []
+        for r in commitment.responsibilities.all():
+            mine = secretariat or (self.is_focal_point and r.agency_id in self.agency_ids)
+            if mine and r.party_id not in parties:
+                parties.append(r.party_id)
+        return parties
+
+    def can_request_extension(self, commitment: Commitment, party_id: int | None = None) -> bool:
+        """Whether this user may ask for a later deadline (for ``party_id``'s side, or
+        for any side when it is None)."""
+        parties = self.extension_parties(commitment)
+        return bool(parties) if party_id is None else party_id in parties
+
+    def can_decide_extension(self, request: ExtensionRequest) -> bool:
+        """A pending request is granted or refused by the council's secretariat or a
+        manager (administrators included)."""
+        if not request.is_pending:
+            return False
+        return self.is_manager or self.can_edit_commitment(request.commitment)
+
+    def can_withdraw_extension(self, request: ExtensionRequest) -> bool:
+        """A pending request is withdrawn by whoever made it."""
+        return (
+            request.is_pending
+            and self.user.is_authenticated
+            and request.requested_by_id == self.user.pk
+        )
+
+    def pending_extension_requests(self) -> QuerySet[ExtensionRequest]:
+        """Pending extension requests on the commitments this user may see (for a
+        decider, their queue; for a focal point, what their councils wait on)."""
+        pending = ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
+        if self.is_manager:
+            return pending
+        return pending.filter(commitment__council__in=self.council_ids())
+
+    def with_pending_extension(self, commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
+        """``commitments`` narrowed to those with an extension request awaiting decision
+        (the list's "Extension requests" filter; a semi-join on the few pending rows)."""
+        pending = ExtensionRequest.objects.filter(
+            commitment=OuterRef("pk"), status=ExtensionRequest.Status.PENDING
+        )
+        return commitments.filter(Exists(pending))
 
     # Accounts and reminders -----------------------------------------------------------
 

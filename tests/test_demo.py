@@ -12,6 +12,7 @@ from council.models import (
     CommitmentVersion,
     Council,
     Event,
+    ExtensionRequest,
     Observation,
     Participant,
     Person,
@@ -215,3 +216,15 @@ def test_protocol_of_the_13th_session_is_signed_in_three_languages(council):
     protocol = Session.objects.get(council=council, number=13).protocol
     assert protocol.title.startswith("Протокол 13-го заседания")
     assert set(protocol.languages.split(",")) == {"ru", "kk", "ky"}
+
+
+def test_one_granted_one_refused_and_one_pending_extension(demo):
+    requests = ExtensionRequest.objects.select_related("commitment", "party")
+    by_status = {r.status: r for r in requests}
+    assert set(by_status) == {"granted", "refused", "pending"}
+    granted = by_status["granted"].commitment
+    assert granted.was_extended
+    assert granted.deadline == by_status["granted"].new_deadline
+    assert by_status["refused"].decision_comment
+    assert by_status["pending"].requested_at.date() < DEMO_TODAY
+    assert {r.commitment.council.short_name for r in requests} == {demo.councils["igc"].short_name}

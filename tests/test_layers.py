@@ -24,6 +24,7 @@ LAYERS = {
             "middleware",
             "demo",
             "demo_sides",
+            "demo_extensions",
             "backup",
             "login_throttle",
             "context_processors",

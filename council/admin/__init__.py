@@ -13,6 +13,7 @@ from .commitments import (
     StatusUpdateAdmin,
 )
 from .councils import CoChairAdmin, CouncilAdmin, EventAdmin
+from .extensions import ExtensionRequestAdmin
 from .indicators import IndicatorAdmin, ObservationAdmin, TargetAdmin
 from .protocols import ProtocolAdmin, ProtocolFileAdmin, SignatoryAdmin
 from .reference import AgencyAdmin, PartyAdmin, PersonAdmin, SectorAdmin
@@ -23,6 +24,7 @@ from .versions import AgendaItemVersionAdmin, CommitmentVersionAdmin
 
 __all__ = [
     "CommitmentSideAdmin",
+    "ExtensionRequestAdmin",
     "CommitmentVersionAdmin",
     "AgendaItemVersionAdmin",
     "ServiceAdmin",

@@ -18,6 +18,7 @@ from .commitments import (
 )
 from .councils import CoChair, Council, CouncilKind
 from .events import Event, EventKind
+from .extensions import ExtensionRequest, ExtensionStatus
 from .indicators import Indicator, IndicatorUnit, Observation, ObservationQualifier, Target
 from .protocols import (
     Protocol,
@@ -87,4 +88,6 @@ __all__ = [
     "ReminderMute",
     "CommitmentVersion",
     "AgendaItemVersion",
+    "ExtensionStatus",
+    "ExtensionRequest",
 ]

@@ -126,6 +126,11 @@ class Commitment(Sourced):
     deadline = models.DateField(
         _("deadline date"), null=True, blank=True, validators=[validate_recorded_date]
     )
+    # The dated deadline as first recorded (edits before any extension follow it): an
+    # extension moves ``deadline``, never this, and reports measure "on time" against it.
+    original_deadline = models.DateField(
+        _("original deadline"), null=True, blank=True, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=30, choices=Status, default=Status.NOT_STARTED, editable=False
     )
@@ -260,6 +265,8 @@ class Commitment(Sourced):
 
     def save(self, *args, **kwargs):
         self._copy_council()
+        if self._state.adding and self.original_deadline is None:
+            self.original_deadline = self.deadline  # as recorded, before any extension
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "session" in update_fields:
             kwargs["update_fields"] = {*update_fields, "council", "adopted_on"}
@@ -282,6 +289,11 @@ class Commitment(Sourced):
             self.council_id, self.adopted_on = (
                 Session.objects.filter(pk=self.session_id).values_list("council_id", "start_date")
             ).first() or (None, None)
+
+    @property
+    def was_extended(self) -> bool:
+        """Whether the deadline has moved from the original one (runs no query)."""
+        return self.original_deadline is not None and self.deadline != self.original_deadline
 
     @property
     def is_open(self) -> bool:

@@ -4,7 +4,7 @@ whatever the number of commitments."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,7 +19,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -211,17 +211,51 @@ class Report:
             status=Commitment.Status.COMPLETED, deadline_kind=Commitment.DeadlineKind.DATE
         )
 
-    def _on_time(self) -> QuerySet[Commitment]:
-        """Those of ``_completed_dated`` last moved to completed on or before their
-        deadline (``completed_on``): moved to completed at least once, and never on a day
-        after the deadline. Written as EXISTS / NOT EXISTS, which PostgreSQL runs as one
-        semi-join and one anti-join over the status updates, where the latest completion
-        read per row ran a subquery for each of a million rows."""
-        completions = StatusUpdate.objects.filter(
+    @staticmethod
+    def _completions() -> QuerySet[StatusUpdate]:
+        return StatusUpdate.objects.filter(
             commitment=OuterRef("pk"), to_status=Commitment.Status.COMPLETED
         )
-        late = completions.filter(created_at__date__gt=OuterRef("deadline"))
-        return self._completed_dated().filter(Exists(completions)).exclude(Exists(late))
+
+    @classmethod
+    def _after_original(cls) -> QuerySet[StatusUpdate]:
+        """Completions on a day after the ORIGINAL deadline (the deadline as recorded,
+        before any extension; the current one where none was dated at first)."""
+        original = Coalesce(OuterRef("original_deadline"), OuterRef("deadline"))
+        return cls._completions().filter(created_at__date__gt=original)
+
+    def _on_time(self) -> QuerySet[Commitment]:
+        """Those of ``_completed_dated`` last moved to completed on or before their
+        original deadline (an extension does not make late work punctual): moved to
+        completed at least once, and never on a day after it. Written as EXISTS / NOT
+        EXISTS, which PostgreSQL runs as one semi-join and one anti-join over the status
+        updates, where the latest completion read per row ran a subquery for each of a
+        million rows."""
+        return (
+            self._completed_dated()
+            .filter(Exists(self._completions()))
+            .exclude(Exists(self._after_original()))
+        )
+
+    def _on_time_after_extension(self) -> QuerySet[Commitment]:
+        """Completed after the original deadline but by the extended one: a semi-join
+        and an anti-join again, as ``_on_time``."""
+        late = self._completions().filter(created_at__date__gt=OuterRef("deadline"))
+        return self._completed_dated().filter(Exists(self._after_original())).exclude(Exists(late))
+
+    def punctuality(self) -> list[Bar]:
+        """Completed commitments with a dated deadline, in three: on time (by the original
+        deadline), on time only after an extension, and late (the rest). Three counts,
+        each one join over the status updates."""
+        total = self._completed_dated().count()
+        on_time = self._on_time().count()
+        extended = self._on_time_after_extension().count()
+        url = self._url(status=Commitment.Status.COMPLETED)
+        return [
+            Bar(str(_("On time (by the original deadline)")), on_time, url, "#009E73", total),
+            Bar(str(_("On time after an extension")), extended, url, "#E69F00", total),
+            Bar(str(_("Late")), total - on_time - extended, url, "#D55E00", total),
+        ]
 
     @staticmethod
     def _count_by(queryset: QuerySet, field: str) -> dict[int, int]:
@@ -330,6 +364,8 @@ class Figures:
     trend: list[dict]
     computed_at: datetime.datetime
     cached: bool = False  # read from the cache: as of ``computed_at``, not this moment
+    # Completed: on time by the original deadline, after an extension, late.
+    punctuality: list[Bar] = field(default_factory=list)
 
     @classmethod
     def of(cls, report: Report, *, cached: bool = False) -> Figures:
@@ -343,6 +379,7 @@ class Figures:
             on_time_by_agency=report.on_time_by_agency(),
             overdue=report.overdue_summary(),
             trend=report.trend(),
+            punctuality=report.punctuality(),
             computed_at=timezone.now(),
             cached=cached,
         )

@@ -21,12 +21,19 @@ from .commitments import (
     commitment_change_status,
     commitment_create,
     commitment_edit,
+    commitment_move_deadline,
     commitment_report_progress,
     commitment_return_completion,
     record_withdraw,
     status_update_withdraw,
 )
 from .councils import cochair_save, cochair_withdraw, council_save, event_save
+from .extensions import (
+    extension_grant,
+    extension_refuse,
+    extension_request,
+    extension_withdraw,
+)
 from .imports import import_confirm, import_prepare, import_read
 from .indicators import indicator_save, observation_save, target_save
 from .protocols import (
@@ -77,6 +84,11 @@ __all__ = [
     "commitment_change_status",
     "commitment_create",
     "commitment_edit",
+    "commitment_move_deadline",
+    "extension_grant",
+    "extension_refuse",
+    "extension_request",
+    "extension_withdraw",
     "commitment_report_progress",
     "commitment_return_completion",
     "record_withdraw",

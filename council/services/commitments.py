@@ -21,7 +21,9 @@ from ..models import (
     Attachment,
     Commitment,
     CommitmentSide,
+    ExtensionRequest,
     Responsibility,
+    Review,
     Session,
     StatusUpdate,
     User,
@@ -191,11 +193,48 @@ def commitment_edit(
                 setattr(locked, name, value)
         if by is not None and was_illustrative and locked.is_illustrative:
             _clear_illustrative(locked)
+        if not was_extended(locked):
+            # Before any extension, an edit corrects the deadline as recorded.
+            locked.original_deadline = locked.deadline
         locked.version += 1
         _save_checked(locked, by, reason)
         if responsibilities is not None:
             _apply_responsibilities(locked, responsibilities, by=by, reason=reason)
     _refresh(commitment, locked)
+    return commitment
+
+
+def was_extended(commitment: Commitment) -> bool:
+    """Whether the deadline was ever extended: an extension request granted, or a
+    session's review decision "extended" (two small indexed queries)."""
+    return (
+        ExtensionRequest.objects.filter(
+            commitment=commitment, status=ExtensionRequest.Status.GRANTED
+        ).exists()
+        or Review.objects.filter(commitment=commitment, decision=Review.Decision.EXTEND).exists()
+    )
+
+
+def commitment_move_deadline(
+    *, commitment: Commitment, new_deadline, by: User | None, reason: str
+) -> Commitment:
+    """Move a commitment's deadline to ``new_deadline`` (a granted extension): the
+    original deadline stays, the history records who and why, the version moves on.
+
+    The caller has checked who may (``extension_grant``); this is its write."""
+    with transaction.atomic():
+        locked = Commitment.objects.select_for_update(of=("self",)).get(pk=commitment.pk)
+        locked.deadline_kind = Commitment.DeadlineKind.DATE
+        locked.deadline = new_deadline
+        locked.version += 1
+        save_with_history(
+            locked,
+            by=by,
+            reason=reason,
+            update_fields=["deadline_kind", "deadline", "version", "updated_at"],
+        )
+    for name in ("deadline_kind", "deadline", "version"):
+        setattr(commitment, name, getattr(locked, name))
     return commitment
 
 

@@ -20,6 +20,12 @@ from .commitments import (
 from .councils import council_detail, council_list
 from .dashboard import dashboard
 from .errors import permission_denied
+from .extensions import (
+    extension_grant,
+    extension_refuse,
+    extension_request,
+    extension_withdraw,
+)
 from .feeds import calendar_deadlines, calendar_reset, calendar_sessions
 from .imports import import_confirm, import_upload
 from .indicators import indicator_detail, indicator_list
@@ -53,6 +59,10 @@ from .sessions import (
 )
 
 __all__ = [
+    "extension_grant",
+    "extension_refuse",
+    "extension_request",
+    "extension_withdraw",
     "search_everything",
     "LIST_COUNT_CAP",
     "PAGE_SIZE",

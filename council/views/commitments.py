@@ -40,6 +40,7 @@ from ._access import (
     _partial,
     _visible_commitments,
 )
+from .extensions import extension_context
 
 
 @require_GET
@@ -223,6 +224,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": commitment_history_rows(commitment, limit=50),
         }
     )
+    context.update(extension_context(request, commitment))
     return render(request, "council/commitment_detail.html", context)
 
 

@@ -47,6 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "awaiting_review": awaiting[:SHOWN] if policy.is_manager else [],
         "awaiting_review_count": awaiting_count,
         "is_reviewer": policy.is_manager,
+        "extension_pending_count": policy.pending_extension_requests().count(),
         "next_sessions": Session.objects.upcoming(today)
         .filter(council__in=policy.council_ids())
         .select_related("council")[:5],

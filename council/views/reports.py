@@ -66,6 +66,12 @@ def report_dashboard(request: HttpRequest) -> HttpResponse:
                 True,
             ),
             ("ontime-agency", _("Completed on time, by agency"), figures.on_time_by_agency, True),
+            (
+                "punctuality",
+                _("Completed: on time, on time after an extension, late"),
+                figures.punctuality,
+                True,
+            ),
         ],
         "overdue": figures.overdue,
         "trend": trend,

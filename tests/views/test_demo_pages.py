@@ -19,6 +19,7 @@ from council.models import (
     Commitment,
     CommitmentVersion,
     Council,
+    ExtensionRequest,
     Indicator,
     Participant,
     ProtocolFile,
@@ -150,6 +151,28 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
         "commitment-accept-completion": [
             ("post", reverse("council:commitment-accept-completion", args=[c]), {})
             for c, _ in commitments
+        ],
+        # Refused in place: a request without a date or a reason, a refusal without a
+        # comment, and decisions on requests the demo has already decided.
+        "extension-request": [
+            ("post", reverse("council:extension-request", args=[c]), {"reason": ""})
+            for c, _ in commitments
+        ],
+        "extension-refuse": [
+            ("post", reverse("council:extension-refuse", args=[pk]), {"comment": ""})
+            for pk in ExtensionRequest.objects.values_list("pk", flat=True)
+        ],
+        "extension-grant": [
+            ("post", reverse("council:extension-grant", args=[pk]), {})
+            for pk in ExtensionRequest.objects.exclude(status="pending").values_list(
+                "pk", flat=True
+            )
+        ],
+        "extension-withdraw": [
+            ("post", reverse("council:extension-withdraw", args=[pk]), {})
+            for pk in ExtensionRequest.objects.exclude(status="pending").values_list(
+                "pk", flat=True
+            )
         ],
         "protocol-detail": [
             ("get", reverse("council:protocol-detail", args=[s]), {}) for s in sessions
