@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from . import roles, services
+from .demo_cycles import load_cycles_demo
 from .models import (
     Agency,
     AgendaItem,
@@ -215,6 +216,7 @@ class DemoLoader:
                 **self.sourced(item),
             )
             services.event_save(event=event, by=None)
+        load_cycles_demo(self)
 
     def load_users(self) -> None:
         for item in self.data["users"]:

@@ -17,6 +17,7 @@ from .commitments import (
     attachment_path,
 )
 from .councils import CoChair, Council, CouncilKind
+from .cycles import ReportingCycle, ReportingPeriod
 from .events import Event, EventKind
 from .indicators import Indicator, IndicatorUnit, Observation, ObservationQualifier, Target
 from .protocols import (
@@ -82,4 +83,6 @@ __all__ = [
     "ReminderMute",
     "CommitmentVersion",
     "AgendaItemVersion",
+    "ReportingPeriod",
+    "ReportingCycle",
 ]

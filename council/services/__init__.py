@@ -27,6 +27,7 @@ from .commitments import (
     status_update_withdraw,
 )
 from .councils import cochair_save, cochair_withdraw, council_save, event_save
+from .cycles import reporting_cycle_set, reporting_cycle_stop
 from .imports import import_confirm, import_prepare, import_read
 from .indicators import indicator_save, observation_save, target_save
 from .protocols import (
@@ -66,6 +67,8 @@ from .versions import (
 )
 
 __all__ = [
+    "reporting_cycle_set",
+    "reporting_cycle_stop",
     "commitment_version_save",
     "commitment_version_withdraw",
     "agenda_item_version_save",

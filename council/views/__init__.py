@@ -18,6 +18,7 @@ from .commitments import (
     status_update_withdraw,
 )
 from .councils import council_detail, council_list
+from .cycles import reporting_cycle_set, reporting_cycle_stop
 from .dashboard import dashboard
 from .errors import permission_denied
 from .feeds import calendar_deadlines, calendar_reset, calendar_sessions
@@ -53,6 +54,8 @@ from .sessions import (
 )
 
 __all__ = [
+    "reporting_cycle_set",
+    "reporting_cycle_stop",
     "search_everything",
     "LIST_COUNT_CAP",
     "PAGE_SIZE",
