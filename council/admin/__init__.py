@@ -13,6 +13,7 @@ from .commitments import (
     StatusUpdateAdmin,
 )
 from .councils import CoChairAdmin, CouncilAdmin, EventAdmin
+from .cycles import ReportingCycleAdmin
 from .indicators import IndicatorAdmin, ObservationAdmin, TargetAdmin
 from .protocols import ProtocolAdmin, ProtocolFileAdmin, SignatoryAdmin
 from .reference import AgencyAdmin, PartyAdmin, PersonAdmin, SectorAdmin
@@ -50,4 +51,5 @@ __all__ = [
     "ReminderRuleAdmin",
     "ReminderAdmin",
     "ReminderMuteAdmin",
+    "ReportingCycleAdmin",
 ]
