@@ -96,7 +96,7 @@ def test_a_refused_form_comes_back_422_in_place_with_what_was_typed(world, login
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="reporting-cycle"')
     assert 'value="31"' in body and "is-invalid" in body
-    assert "<details class=\"mt-3 no-print\" open>" in body
+    assert '<details class="mt-3 no-print" open>' in body
     assert not ReportingCycle.objects.exists()
 
 
