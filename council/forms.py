@@ -629,7 +629,7 @@ class ObservationForm(ModelForm):
 class ReportingCycleForm(forms.Form):
     """A commitment's reporting cycle, set by the secretariat on the commitment page."""
 
-    period = forms.ChoiceField(label=_("Interim reports"), choices=ReportingCycle.Period.choices)
+    period = forms.ChoiceField(label=_("Reporting period"), choices=ReportingCycle.Period.choices)
     due_day = forms.IntegerField(
         label=_("Due by day of the next month"),
         min_value=1,

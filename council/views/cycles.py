@@ -33,7 +33,9 @@ def cycle_panel_context(
     for report in reports:
         off = non_working(report.next_due, report.party_code)
         report.due_off = (
-            {"country": country_label(report.party_code), "name": off.name} if off else None
+            {"country": country_label(report.party_code), "name": off.name, "date": off.date}
+            if off
+            else None
         )
     can_set = policy.can_set_reporting_cycle(commitment)
     if form is None and can_set:
