@@ -358,6 +358,13 @@ def may_send_now(reminder: Reminder, now: datetime.datetime | None = None) -> bo
 
 def still_relevant(reminder: Reminder) -> bool:
     """A reminder about a commitment since done (or a session since held) is not sent."""
+    if reminder.kind == Kind.INTERIM_REPORT:  # the cycle may have been stopped since
+        return (
+            reminder.commitment.status in Commitment.OPEN_STATUSES
+            and ReportingCycle.objects.filter(
+                commitment_id=reminder.commitment_id, is_active=True
+            ).exists()
+        )
     if reminder.commitment_id:
         return reminder.commitment.status in Commitment.OPEN_STATUSES
     if reminder.session_id:

@@ -16,7 +16,8 @@ register = template.Library()
 @register.inclusion_tag("council/includes/reporting_cycle_body.html", takes_context=True)
 def reporting_cycle_panel(context, commitment):
     request = context["request"]
-    panel = cycle_panel_context(request, commitment)
+    # A refused form sent without htmx: the page carries the panel as refused.
+    panel = context.get("cycle_panel") or cycle_panel_context(request, commitment)
     panel.update({"request": request, "csrf_token": context.get("csrf_token")})
     return panel
 

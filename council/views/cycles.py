@@ -12,11 +12,13 @@ from django.views.decorators.http import require_POST
 
 from .. import forms, services
 from ..cycles import OVERDUE, interim_reports
+from ..history import commitment_history_rows
 from ..models import Commitment, ReportingCycle
 from ..policies import policy_for
 from ..querysets import local_today
 from ..workdays import country_label, non_working
 from ._access import _form_error, _get_commitment
+from .commitments import _commitment_context
 
 PANEL = "council/includes/reporting_cycle_body.html"
 
@@ -60,11 +62,26 @@ def cycle_panel_context(
 
 
 def _panel(request: HttpRequest, commitment: Commitment, *, status: int = 200, **kwargs):
+    """The panel again (htmx); without htmx, back to the page, or the page with the
+    refused panel in it."""
     if not request.htmx and status == 200:
         messages.success(request, kwargs.get("saved", ""))
         return redirect(commitment)
-    context = cycle_panel_context(request, commitment, **kwargs)
-    return render(request, PANEL, context, status=status)
+    panel = cycle_panel_context(request, commitment, **kwargs)
+    if request.htmx:
+        return render(request, PANEL, panel, status=status)
+    context = _commitment_context(request, commitment)
+    context.update(
+        {
+            "reviews": commitment.reviews.select_related(
+                "session__council", "replacement", "decided_by"
+            ),
+            "carried_over_by": commitment.carried_over_by.select_related("session__council"),
+            "history": commitment_history_rows(commitment, limit=50),
+            "cycle_panel": panel,
+        }
+    )
+    return render(request, "council/commitment_detail.html", context, status=status)
 
 
 def _refused(request: HttpRequest, commitment: Commitment) -> HttpResponse | None:

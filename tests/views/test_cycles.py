@@ -196,3 +196,13 @@ def test_a_deadline_on_a_holiday_is_shown_as_a_day_off(world, login, frozen):
         for responsibility in commitment.responsibilities.all():
             ResponsibilityFactory(commitment=extra, agency=responsibility.agency)
     assert _queries(client, session) == before
+
+
+def test_a_refusal_without_htmx_is_the_whole_page_with_the_panel_refused(world, login, frozen):
+    client = login(world.users["secretariat"])
+    url = reverse("council:reporting-cycle-set", args=[world.commitment_a.pk])
+    response = client.post(url, {"period": "monthly", "due_day": "0", "starts_on": "2026-07-01"})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "<!doctype html>" in body.lower() and 'id="reporting-cycle"' in body
+    assert 'value="0"' in body and "is-invalid" in body
