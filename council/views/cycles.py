@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import forms, services
-from ..cycles import OVERDUE, interim_reports
+from ..cycles import DUE, OVERDUE, interim_reports
 from ..history import commitment_history_rows
 from ..models import Commitment, ReportingCycle
 from ..policies import policy_for
@@ -33,7 +33,11 @@ def cycle_panel_context(
     cycle = ReportingCycle.objects.filter(commitment=commitment, is_active=True).first()
     reports = interim_reports([cycle], today) if cycle else []
     for report in reports:
-        off = non_working(report.next_due, report.party_code)
+        # The date the side still owes a report by, if it falls on a day off there.
+        owed = report.next_due if report.state in (DUE, OVERDUE) else None
+        if owed is None and report.current_reported_on is None:
+            owed = report.current.due
+        off = non_working(owed, report.party_code)
         report.due_off = (
             {"country": country_label(report.party_code), "name": off.name, "date": off.date}
             if off
