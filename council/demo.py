@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from . import roles, services
+from .demo_cycles import load_cycles_demo
 from .demo_extensions import load_extension_demo
 from .demo_sides import load_sides_demo
 from .models import (
@@ -219,6 +220,7 @@ class DemoLoader:
             )
             services.event_save(event=event, by=None)
         load_extension_demo(self)
+        load_cycles_demo(self)
 
     def load_users(self) -> None:
         for item in self.data["users"]:

@@ -23,6 +23,7 @@ from .models import (
     Person,
     Protocol,
     ProtocolFile,
+    ReportingCycle,
     Responsibility,
     Review,
     Session,
@@ -655,3 +656,22 @@ class ExtensionRequestForm(forms.Form):
         if len(parties) == 1:
             self.fields["party"].widget = forms.HiddenInput()
             self.fields["party"].initial = parties[0][0]
+
+
+class ReportingCycleForm(forms.Form):
+    """A commitment's reporting cycle, set by the secretariat on the commitment page."""
+
+    period = forms.ChoiceField(label=_("Reporting period"), choices=ReportingCycle.Period.choices)
+    due_day = forms.IntegerField(
+        label=_("Due by day of the next month"),
+        min_value=1,
+        max_value=28,
+        initial=10,
+        help_text=_("For example 10: a quarter's report is due by 10 April, 10 July…"),
+    )
+    starts_on = forms.DateField(
+        label=_("First period holds"),
+        widget=DateInput(),
+        validators=[validate_recorded_date],
+        help_text=_("The first period is the month, quarter or half-year holding this date."),
+    )

@@ -126,6 +126,18 @@ class Policy:
     def can_edit_commitment(self, commitment: Commitment) -> bool:
         return self.can_edit_council_records(commitment.council_id)
 
+    def reporting_cycle_refusal(self, commitment: Commitment) -> str | None:
+        """Why this user may not set or stop ``commitment``'s reporting cycle, or None:
+        the council's secretariat (and admins) do, while the commitment is open."""
+        if not self.can_edit_commitment(commitment):
+            return _("Only the council's secretariat may set a reporting cycle.")
+        if not commitment.is_open:
+            return _("A closed commitment has no reporting cycle.")
+        return None
+
+    def can_set_reporting_cycle(self, commitment: Commitment) -> bool:
+        return self.reporting_cycle_refusal(commitment) is None
+
     # Reference data (sessions, protocols, indicators: see above) ---------------------
 
     def can_edit_reference_data(self) -> bool:

@@ -25,9 +25,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
-from . import roles
+from . import roles, workdays
+from .cycles import DUE, interim_reports, period_of, reporting_period
 from .models import (
     Agency,
     Commitment,
@@ -35,6 +36,7 @@ from .models import (
     Reminder,
     ReminderMute,
     ReminderRule,
+    ReportingCycle,
     Responsibility,
     Session,
     User,
@@ -256,6 +258,10 @@ def due_reminders(today: datetime.date | None = None) -> Iterator[Due]:
                     Kind.SESSION_PREPARATION, user_id, occurrence, council_id, session_id=session_id
                 )
 
+    rule = rules.get(Kind.INTERIM_REPORT)
+    if rule and rule.day_list:
+        yield from _interim_due(rule.day_list, today, people)
+
     rule = rules.get(Kind.WEEKLY_DIGEST)
     if rule:
         occurrence = weekly_occurrence((rule.day_list or [1])[0], today)
@@ -263,12 +269,88 @@ def due_reminders(today: datetime.date | None = None) -> Iterator[Due]:
             yield Due(Kind.WEEKLY_DIGEST, user_id, occurrence)
 
 
-def pending_ids(limit: int = 10_000) -> list[int]:
-    return list(
-        Reminder.objects.filter(status=Reminder.Status.PENDING)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+def _interim_due(offsets: list[int], today: datetime.date, people: Recipients) -> Iterator[Due]:
+    """Reminders before a side's interim report falls due, to that side's focal points
+    (the secretariat when it has none); a side that has reported gets none."""
+    cycles = (
+        ReportingCycle.objects.filter(
+            is_active=True, commitment__status__in=Commitment.OPEN_STATUSES
+        )
+        .select_related("commitment")
+        .only("pk", "period", "due_day", "starts_on", "commitment__council_id")
     )
+    reports = interim_reports(cycles, today)
+    agencies: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for commitment_id, party_id, agency_id in Responsibility.objects.filter(
+        commitment_id__in={r.cycle.commitment_id for r in reports}
+    ).values_list("commitment_id", "party_id", "agency_id"):
+        agencies[commitment_id, party_id].append(agency_id)
+    for report in reports:
+        if report.state == DUE:
+            due = report.period.due
+        elif report.current_reported_on is None:
+            due = report.current.due
+        else:
+            continue
+        occurrence = before_deadline_occurrence(due, offsets, today)
+        if not occurrence:
+            continue
+        commitment_id = report.cycle.commitment_id
+        council_id = report.cycle.commitment.council_id
+        for user_id in people.for_commitment(council_id, agencies[commitment_id, report.party_id]):
+            yield Due(Kind.INTERIM_REPORT, user_id, occurrence, council_id, commitment_id)
+
+
+def pending_ids(limit: int = 10_000, now: datetime.datetime | None = None) -> list[int]:
+    """The pending reminders to send now: those whose recipient's office is at work
+    (``workdays``); the others stay pending and a later scan sends them, on the next
+    working morning in the recipient's country (no task waits days in the broker)."""
+    pending = Reminder.objects.filter(status=Reminder.Status.PENDING).order_by("created_at", "pk")
+    if not settings.REMINDERS_WORKING_HOURS_ONLY:
+        return list(pending.values_list("pk", flat=True)[:limit])
+    now = now or timezone.now()
+    rows = list(pending.values_list("pk", "recipient__agency__party__code", "council_id")[:limit])
+    first_party = council_first_party({council for _pk, code, council in rows if not code})
+    at_work: dict[str | None, bool] = {}
+    found = []
+    for pk, code, council_id in rows:
+        code = code or first_party.get(council_id)
+        if code not in at_work:
+            at_work[code] = workdays.is_working_moment(now, code)
+        if at_work[code]:
+            found.append(pk)
+    return found
+
+
+def council_first_party(council_ids: set[int | None]) -> dict[int, str]:
+    """Each council's first party's code (one query): the country of a recipient who
+    belongs to no agency (the secretariat, a manager)."""
+    first: dict[int, str] = {}
+    council_ids.discard(None)
+    if not council_ids:
+        return first
+    for council_id, code in (
+        Council.parties.through.objects.filter(council_id__in=council_ids)
+        .order_by("council_id", "party__order", "party__name")
+        .values_list("council_id", "party__code")
+    ):
+        first.setdefault(council_id, code)
+    return first
+
+
+def recipient_country(reminder: Reminder) -> str | None:
+    """The country whose working hours a reminder waits for: the recipient's agency's
+    party, else the council's first party, else none (the project's time zone)."""
+    agency = reminder.recipient.agency
+    if agency is not None:
+        return agency.party.code
+    return council_first_party({reminder.council_id}).get(reminder.council_id)
+
+
+def may_send_now(reminder: Reminder, now: datetime.datetime | None = None) -> bool:
+    if not settings.REMINDERS_WORKING_HOURS_ONLY:
+        return True
+    return workdays.is_working_moment(now or timezone.now(), recipient_country(reminder))
 
 
 # Delivery ---------------------------------------------------------------------------------
@@ -276,6 +358,13 @@ def pending_ids(limit: int = 10_000) -> list[int]:
 
 def still_relevant(reminder: Reminder) -> bool:
     """A reminder about a commitment since done (or a session since held) is not sent."""
+    if reminder.kind == Kind.INTERIM_REPORT:  # the cycle may have been stopped since
+        return (
+            reminder.commitment.status in Commitment.OPEN_STATUSES
+            and ReportingCycle.objects.filter(
+                commitment_id=reminder.commitment_id, is_active=True
+            ).exists()
+        )
     if reminder.commitment_id:
         return reminder.commitment.status in Commitment.OPEN_STATUSES
     if reminder.session_id:
@@ -331,6 +420,19 @@ def message_context(reminder: Reminder) -> dict:
         context["commitment"] = commitment
         context["days_left"] = (commitment.deadline - today).days if commitment.deadline else None
         context["days_late"] = (today - commitment.deadline).days if commitment.deadline else None
+    if reminder.kind == Kind.INTERIM_REPORT:
+        cycle = ReportingCycle.objects.filter(
+            commitment_id=reminder.commitment_id, is_active=True
+        ).first()
+        if cycle is not None:
+            owed = reporting_period(cycle, today)
+            period = (
+                owed
+                if owed and today <= owed.due
+                else period_of(today, cycle.period, cycle.due_day)
+            )
+            context["interim_period"] = period
+            context["days_left"] = (period.due - today).days
     if reminder.kind == Kind.SESSION_PREPARATION:
         context["session"] = reminder.session
         context["commitments"] = (

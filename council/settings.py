@@ -285,6 +285,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 1,
 }
+# Reminders reach people on working days from 09:00 to 18:00 in their country (Asia/Almaty,
+# Asia/Bishkek, with each country's public holidays); the scan holds the rest till then.
+REMINDERS_WORKING_HOURS_ONLY = env_bool("REMINDERS_WORKING_HOURS_ONLY", True)
 # One static schedule: tasks themselves read what is due from the database.
 CELERY_BEAT_SCHEDULE = {
     "reminders-scan": {

@@ -56,6 +56,16 @@ council_patterns = [
     path("commitments/<int:pk>/edit/", views.commitment_edit, name="commitment-edit"),
     path("commitments/<int:pk>/report/", views.commitment_report, name="commitment-report"),
     path(
+        "commitments/<int:pk>/reporting-cycle/",
+        views.reporting_cycle_set,
+        name="reporting-cycle-set",
+    ),
+    path(
+        "commitments/<int:pk>/reporting-cycle/stop/",
+        views.reporting_cycle_stop,
+        name="reporting-cycle-stop",
+    ),
+    path(
         "commitments/<int:pk>/accept/",
         views.commitment_accept_completion,
         name="commitment-accept-completion",

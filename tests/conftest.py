@@ -156,6 +156,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def reminders_any_hour(settings):
+    """Reminders wait for working hours in the recipient's country; tests that do not
+    freeze the clock must not depend on when they run (``tests/test_workdays*`` turn it on)."""
+    settings.REMINDERS_WORKING_HOURS_ONLY = False
+
+
+@pytest.fixture(autouse=True)
 def media_root(request, tmp_path, settings):
     """Uploaded files go to a temporary folder, never into the checkout (the shared demo's
     folder in a module that loads the demo once, so its files are there)."""

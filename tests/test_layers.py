@@ -25,6 +25,7 @@ LAYERS = {
             "demo",
             "demo_sides",
             "demo_extensions",
+            "demo_cycles",
             "backup",
             "login_throttle",
             "context_processors",
@@ -42,7 +43,7 @@ LAYERS = {
     # State changes, generated files and figures, and reading imported files.
     **dict.fromkeys(["services", "documents", "reporting", "imports"], 2),
     # Who may do what, and the reads the services build on.
-    **dict.fromkeys(["policies", "history", "reminders", "search", "versions"], 1),
+    **dict.fromkeys(["policies", "history", "reminders", "search", "versions", "cycles"], 1),
     # The records and how they are queried.
     **dict.fromkeys(
         [
@@ -55,6 +56,7 @@ LAYERS = {
             "translation",
             "formats",
             "sqlite",
+            "workdays",
         ],
         0,
     ),

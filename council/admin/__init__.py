@@ -13,6 +13,7 @@ from .commitments import (
     StatusUpdateAdmin,
 )
 from .councils import CoChairAdmin, CouncilAdmin, EventAdmin
+from .cycles import ReportingCycleAdmin
 from .extensions import ExtensionRequestAdmin
 from .indicators import IndicatorAdmin, ObservationAdmin, TargetAdmin
 from .protocols import ProtocolAdmin, ProtocolFileAdmin, SignatoryAdmin
@@ -54,4 +55,5 @@ __all__ = [
     "ReminderRuleAdmin",
     "ReminderAdmin",
     "ReminderMuteAdmin",
+    "ReportingCycleAdmin",
 ]

@@ -17,6 +17,7 @@ from .commitments import (
     attachment_path,
 )
 from .councils import CoChair, Council, CouncilKind
+from .cycles import ReportingCycle, ReportingPeriod
 from .events import Event, EventKind
 from .extensions import ExtensionRequest, ExtensionStatus
 from .indicators import Indicator, IndicatorUnit, Observation, ObservationQualifier, Target
@@ -90,4 +91,6 @@ __all__ = [
     "AgendaItemVersion",
     "ExtensionStatus",
     "ExtensionRequest",
+    "ReportingPeriod",
+    "ReportingCycle",
 ]

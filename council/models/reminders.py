@@ -21,6 +21,7 @@ class ReminderKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalation to managers")
     SESSION_PREPARATION = "session_preparation", _("Preparation of a session")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest for managers")
+    INTERIM_REPORT = "interim_report", _("Interim report due")
 
 
 class ReminderRule(models.Model):
@@ -37,7 +38,8 @@ class ReminderRule(models.Model):
         help_text=_(
             "Before a deadline: days before, comma-separated (30,7,1). Overdue: days after "
             "the deadline of the first reminder (1). Escalation: days overdue (14). Session "
-            "preparation: days before the session (21). Weekly digest: weekday, 1 = Monday."
+            "preparation: days before the session (21). Weekly digest: weekday, 1 = Monday. "
+            "Interim report: days before an interim report is due (7,1)."
         ),
     )
     repeat_every_days = models.PositiveSmallIntegerField(

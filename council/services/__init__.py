@@ -28,6 +28,7 @@ from .commitments import (
     status_update_withdraw,
 )
 from .councils import cochair_save, cochair_withdraw, council_save, event_save
+from .cycles import reporting_cycle_set, reporting_cycle_stop
 from .extensions import (
     extension_grant,
     extension_refuse,
@@ -73,6 +74,8 @@ from .versions import (
 )
 
 __all__ = [
+    "reporting_cycle_set",
+    "reporting_cycle_stop",
     "commitment_version_save",
     "commitment_version_withdraw",
     "agenda_item_version_save",

@@ -22,6 +22,7 @@ from ..reminders import (
     build_message,
     due_reminders,
     is_permanent,
+    may_send_now,
     pending_ids,
     still_relevant,
 )
@@ -76,13 +77,18 @@ def reminder_deliver(*, reminder_id: int) -> str:
         reminder = (
             Reminder.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related(
-                "recipient", "commitment__session__council", "session__council", "council"
+                "recipient__agency__party",
+                "commitment__session__council",
+                "session__council",
+                "council",
             )
             .filter(pk=reminder_id, status=Reminder.Status.PENDING)
             .first()
         )
         if reminder is None:
             return "taken"  # sent, skipped, or another worker holds it right now
+        if not may_send_now(reminder):
+            return "held"  # outside working hours in the recipient's country: a later scan
         if not still_relevant(reminder) or not reminder.recipient.email:
             reminder.status = Reminder.Status.SKIPPED
             reminder.save(update_fields=["status"])

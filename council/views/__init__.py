@@ -18,6 +18,7 @@ from .commitments import (
     status_update_withdraw,
 )
 from .councils import council_detail, council_list
+from .cycles import reporting_cycle_set, reporting_cycle_stop
 from .dashboard import dashboard
 from .errors import permission_denied
 from .extensions import (
@@ -63,6 +64,8 @@ __all__ = [
     "extension_refuse",
     "extension_request",
     "extension_withdraw",
+    "reporting_cycle_set",
+    "reporting_cycle_stop",
     "search_everything",
     "LIST_COUNT_CAP",
     "PAGE_SIZE",

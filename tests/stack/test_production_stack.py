@@ -114,6 +114,8 @@ class Stack:
                 "SMTP_PORT": str(self.sink.port),
                 "SMTP_USE_TLS": "false",
                 "REMINDER_SCAN_SECONDS": "2",
+                # The stack runs at any hour; working hours are tested with a frozen clock.
+                "REMINDERS_WORKING_HOURS_ONLY": "false",
                 "LOG_LEVEL": "WARNING",
                 "PYTHONUNBUFFERED": "1",
             }

@@ -143,6 +143,16 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
             ("post", reverse("council:commitment-report", args=[c]), {"note": ""})
             for c, _ in commitments
         ],
+        # A reporting cycle refused (a day no month lacks), and a stop where there may be
+        # none: the panel (or the page) comes back with its error.
+        "reporting-cycle-set": [
+            ("post", reverse("council:reporting-cycle-set", args=[c]), {"due_day": "31"})
+            for c, _ in commitments
+        ],
+        "reporting-cycle-stop": [
+            ("post", reverse("council:reporting-cycle-stop", args=[c]), {})
+            for c, _ in commitments[:3]
+        ],
         # A return without a reason: the review panel comes back with its error.
         "commitment-return-completion": [
             ("post", reverse("council:commitment-return-completion", args=[c]), {"reason": ""})

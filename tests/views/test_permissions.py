@@ -129,6 +129,17 @@ def matrix(w):
             SEE
             | {"admin": 302, "secretariat": 302, "focal_a": 302, "focal_b": 403, "manager": 403},
         ),
+        # A reporting cycle: the council's secretariat sets it, then stops it.
+        "reporting-cycle-set": (
+            "post",
+            reverse("council:reporting-cycle-set", args=[c]),
+            EDIT | {"admin": 302, "secretariat": 302},
+        ),
+        "reporting-cycle-stop": (
+            "post",
+            reverse("council:reporting-cycle-stop", args=[c]),
+            EDIT | {"admin": 302, "secretariat": 302},
+        ),
         # A manager's review of a reported completion (commitment A is not reported: the
         # reviewers are told so in the panel, 422); nobody else reviews.
         "commitment-accept-completion": (
@@ -217,6 +228,7 @@ def matrix(w):
 POST_DATA = {
     "agenda-item-move": {"direction": "up"},
     "commitment-report": {"note": "Work goes on"},
+    "reporting-cycle-set": {"period": "quarterly", "due_day": "10", "starts_on": "2026-07-01"},
     "commitment-return-completion": {"reason": "The act is not signed."},
     "protocol-file-create": {},
     "session-review-decide": {"decision": "keep"},
