@@ -23,6 +23,7 @@ LAYERS = {
             "urls",
             "middleware",
             "demo",
+            "demo_compliance",
             "backup",
             "login_throttle",
             "context_processors",

@@ -16,6 +16,7 @@ from .commitments import (
     StatusUpdate,
     attachment_path,
 )
+from .compliance import ComplianceKind, ComplianceScore, ComplianceValue
 from .councils import CoChair, Council, CouncilKind
 from .events import Event, EventKind
 from .indicators import Indicator, IndicatorUnit, Observation, ObservationQualifier, Target
@@ -81,5 +82,8 @@ __all__ = [
     "Reminder",
     "ReminderMute",
     "CommitmentVersion",
+    "ComplianceKind",
+    "ComplianceValue",
+    "ComplianceScore",
     "AgendaItemVersion",
 ]

@@ -26,6 +26,7 @@ from .commitments import (
     record_withdraw,
     status_update_withdraw,
 )
+from .compliance import compliance_assess_session, compliance_override
 from .councils import cochair_save, cochair_withdraw, council_save, event_save
 from .imports import import_confirm, import_prepare, import_read
 from .indicators import indicator_save, observation_save, target_save
@@ -82,6 +83,8 @@ __all__ = [
     "record_withdraw",
     "status_update_withdraw",
     "review_record_decision",
+    "compliance_assess_session",
+    "compliance_override",
     # Sessions, protocols, indicators, councils and reference data.
     "agency_save",
     "agenda_item_create",

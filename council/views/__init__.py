@@ -17,6 +17,12 @@ from .commitments import (
     commitment_return_completion,
     status_update_withdraw,
 )
+from .compliance import (
+    compliance_assess,
+    compliance_export,
+    compliance_override,
+    council_compliance,
+)
 from .councils import council_detail, council_list
 from .dashboard import dashboard
 from .errors import permission_denied
@@ -53,6 +59,10 @@ from .sessions import (
 )
 
 __all__ = [
+    "compliance_assess",
+    "compliance_export",
+    "compliance_override",
+    "council_compliance",
     "search_everything",
     "LIST_COUNT_CAP",
     "PAGE_SIZE",
