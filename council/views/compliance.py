@@ -67,8 +67,15 @@ def council_compliance(request: HttpRequest, pk: int) -> HttpResponse:
     overview = figures.overview(council)
     page, session_pk = _scores_page(request, council)
     may_override = policy.can_override_compliance(council.pk)
-    held = Session.objects.filter(council=council, start_date__lte=local_today()).order_by(
-        "-number"
+    # Held sessions that review earlier ones (the council's first reviews nothing).
+    held = (
+        Session.objects.filter(council=council, start_date__lte=local_today())
+        .filter(
+            number__gt=Session.objects.filter(council=council)
+            .order_by("number")
+            .values("number")[:1]
+        )
+        .order_by("-number")
     )
     context = {
         "council": council,
