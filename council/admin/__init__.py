@@ -12,6 +12,7 @@ from .commitments import (
     ReviewAdmin,
     StatusUpdateAdmin,
 )
+from .compliance import ComplianceScoreAdmin
 from .councils import CoChairAdmin, CouncilAdmin, EventAdmin
 from .indicators import IndicatorAdmin, ObservationAdmin, TargetAdmin
 from .protocols import ProtocolAdmin, ProtocolFileAdmin, SignatoryAdmin
@@ -21,6 +22,7 @@ from .sessions import AgendaItemAdmin, ParticipantAdmin, SessionAdmin
 from .versions import AgendaItemVersionAdmin, CommitmentVersionAdmin
 
 __all__ = [
+    "ComplianceScoreAdmin",
     "CommitmentVersionAdmin",
     "AgendaItemVersionAdmin",
     "ServiceAdmin",
