@@ -28,7 +28,9 @@ def page_url(world):
     return reverse("council:council-compliance", args=[world.council.pk])
 
 
-def test_the_page_shows_each_partys_percentages_and_the_method(world, assessed, login):
+def test_the_page_shows_each_partys_percentages_and_the_method(
+    world, assessed, login, no_lazy_loads
+):
     client = login(world.users["focal_a"])
     response = client.get(page_url(world), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
@@ -41,7 +43,7 @@ def test_the_page_shows_each_partys_percentages_and_the_method(world, assessed, 
     assert "Assess at session" not in text
 
 
-def test_the_secretariat_assesses_and_sets_a_score_in_place(world, assessed, login):
+def test_the_secretariat_assesses_and_sets_a_score_in_place(world, assessed, login, no_lazy_loads):
     client = login(world.users["secretariat"])
     text = client.get(page_url(world)).content.decode()
     assert 'name="reason"' in text and "data-assess-form" in text
