@@ -117,3 +117,14 @@ def test_the_excel_file_has_the_numbers_and_local_dates(world, assessed, login):
     assert by_session[("Заседание 12", "Country KG")][4] == 83.3
     assert kz[2].date().isoformat() == "2024-11-22"
     assert sheet.cell(2, 3).number_format == "dd.mm.yyyy"
+
+
+def test_the_review_page_offers_the_assessment_and_comes_back(world, assessed, login):
+    review = reverse("council:session-review", args=[world.session.pk])
+    assess = reverse("council:compliance-assess", args=[world.session.pk])
+    text = login(world.users["focal_a"]).get(review).content.decode()
+    assert page_url(world) in text and assess not in text
+    client = login(world.users["secretariat"])
+    assert assess in client.get(review).content.decode()
+    response = client.post(assess, {"back": "review"})
+    assert response.status_code == 302 and response["Location"] == review
