@@ -57,6 +57,8 @@ def _scores_page(request: HttpRequest, council: Council):
     else:
         session_pk = ""
     page = Paginator(scores, SCORES_PER_PAGE).get_page(request.GET.get("page"))
+    for listed in page.object_list:
+        listed.row_form = None  # a row's own refused form, set by compliance_override
     return page, session_pk
 
 
@@ -85,6 +87,9 @@ def council_compliance(request: HttpRequest, pk: int) -> HttpResponse:
         "session_pk": session_pk,
         "may_override": may_override,
         "override_form": forms.ComplianceOverrideForm() if may_override else None,
+        "row_form": None,
+        "just_saved": False,
+        "override_errors": None,
         # The latest sessions the secretariat may assess at (any other from its review).
         "assessable": [s for s in held[:2] if policy.can_assess_compliance(s)],
         "query": f"session={session_pk}" if session_pk else "",
@@ -118,7 +123,7 @@ def compliance_override(request: HttpRequest, pk: int) -> HttpResponse:
     """Set (or clear) one party's score on one commitment, with a reason (an htmx row)."""
     score = get_object_or_404(
         ComplianceScore.objects.select_related(
-            "commitment", "party", "session", "overridden_by"
+            "commitment__council", "party", "session", "overridden_by"
         ).filter(commitment__council__in=policy_for(request).council_ids()),
         pk=pk,
     )
@@ -148,6 +153,7 @@ def compliance_override(request: HttpRequest, pk: int) -> HttpResponse:
             form = None
     else:
         status = 422
+    score.row_form = None
     context = {
         "score": score,
         "may_override": True,
@@ -159,8 +165,11 @@ def compliance_override(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "council/compliance.html#score-row", context, status=status)
     council = score.commitment.council
     page, session_pk = _scores_page(request, council)
+    for listed in page.object_list:
+        listed.row_form = form if listed.pk == score.pk else None
     overview = figures.overview(council)
     context.update(
+        row_form=None,
         council=council,
         overview=overview,
         trend_chart=_trend_chart(council, overview),
@@ -168,6 +177,7 @@ def compliance_override(request: HttpRequest, pk: int) -> HttpResponse:
         session_pk=session_pk,
         override_errors={"score": score, "form": form},
         assessable=[],
+        query=f"session={session_pk}" if session_pk else "",
     )
     return render(request, "council/compliance.html", context, status=status)
 

@@ -128,3 +128,16 @@ def test_the_review_page_offers_the_assessment_and_comes_back(world, assessed, l
     assert assess in client.get(review).content.decode()
     response = client.post(assess, {"back": "review"})
     assert response.status_code == 302 and response["Location"] == review
+
+
+def test_without_htmx_a_refusal_comes_back_on_the_whole_page(world, assessed, login, no_lazy_loads):
+    client = login(world.users["secretariat"])
+    score = ComplianceScore.objects.get(commitment=assessed["1.3"], party=assessed["kg"])
+    url = reverse("council:compliance-override", args=[score.pk])
+    response = client.post(url, {"value": "1", "reason": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert 'role="alert"' in text
+    # The refused form is open in its own row only, with the choice kept.
+    assert text.count('aria-invalid="true"') == 1
+    assert text.count('<details class="mt-1 no-print" open>') == 1
