@@ -265,6 +265,9 @@ def measure(*, runs: int = RUNS, warmup: int = WARMUP, log=print) -> dict:
         run("dashboard", role, reverse("council:dashboard"))
     run("council list", "manager", reverse("council:council-list"))
     run("council page", "manager", reverse("council:council-detail", args=[picks["council"]]))
+    compliance = reverse("council:council-compliance", args=[picks["council"]])
+    for role in ROLES:
+        run("compliance page", role, compliance)
     reports = reverse("council:report-dashboard")
     for role in ROLES:
         run("reports, cached", role, reports)

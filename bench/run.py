@@ -72,6 +72,7 @@ ROWS = [
     ("reports_cold", "Reports dashboard, all councils, computing its figures"),
     ("detail", "Commitment page, long history"),
     ("review", "Implementation review of a session"),
+    ("compliance", "Compliance page of a council (scores per party, sector and agency)"),
     ("export_xlsx", "XLSX export (10k rows)"),
     ("scan", "Reminder scan over all N"),
 ]
@@ -85,6 +86,7 @@ PAGES = ["list_first", "list_deep", "list_last", "list_partial", "admin_first", 
     "reports_cold",
     "detail",
     "review",
+    "compliance",
     "export_xlsx",
 ]
 RATIOS = [
@@ -317,6 +319,7 @@ def urls(sc: dict) -> dict[str, str]:
         "reports_cold": reverse("council:report-dashboard"),
         "detail": reverse("council:commitment-detail", args=[sc["long_history_id"]]),
         "review": reverse("council:session-review", args=[sc["review_session_id"]]),
+        "compliance": reverse("council:council-compliance", args=[sc["council_id"]]),
         "export_xlsx": export + ("?" + urlencode(sc["export_query"]) if sc["export_query"] else ""),
         # A one-row export: loads openpyxl before memory is measured.
         "export_warm": export + "?" + urlencode({"council": sc["council_id"], "q": "no such"}),

@@ -17,6 +17,7 @@ from .models import (
     Agency,
     AgendaItem,
     Commitment,
+    ComplianceValue,
     Indicator,
     Observation,
     Participant,
@@ -674,4 +675,23 @@ class ReportingCycleForm(forms.Form):
         widget=DateInput(),
         validators=[validate_recorded_date],
         help_text=_("The first period is the month, quarter or half-year holding this date."),
+    )
+
+
+class ComplianceOverrideForm(forms.Form):
+    """A party's compliance score set by the secretariat, always with a reason; an empty
+    score clears it (the derived score counts again)."""
+
+    value = forms.TypedChoiceField(
+        label=_("Score"),
+        choices=[("", _("— as derived —")), *ComplianceValue.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the score is set by hand.")},
     )

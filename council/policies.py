@@ -374,6 +374,20 @@ class Policy:
         )
         return commitments.filter(Exists(pending))
 
+    # Compliance scores ------------------------------------------------------------------
+
+    def compliance_assess_refusal(self, session: Session) -> str | None:
+        """Why this user may not record ``session``'s compliance assessment, or None: the
+        same rule as its review decisions (the council's secretariat, from its first day)."""
+        return self.review_decision_refusal(session)
+
+    def can_assess_compliance(self, session: Session) -> bool:
+        return self.compliance_assess_refusal(session) is None
+
+    def can_override_compliance(self, council_id: int) -> bool:
+        """Setting a party's score by hand, with a reason: the council's secretariat."""
+        return self.can_edit_council_records(council_id)
+
     # Accounts and reminders -----------------------------------------------------------
 
     def can_edit_account(self, account: User) -> bool:

@@ -10,6 +10,14 @@ council_patterns = [
     path("profile/", views.profile, name="profile"),
     path("councils/", views.council_list, name="council-list"),
     path("councils/<int:pk>/", views.council_detail, name="council-detail"),
+    path("councils/<int:pk>/compliance/", views.council_compliance, name="council-compliance"),
+    path("councils/<int:pk>/compliance.xlsx", views.compliance_export, name="compliance-export"),
+    path("sessions/<int:pk>/compliance/assess/", views.compliance_assess, name="compliance-assess"),
+    path(
+        "compliance-scores/<int:pk>/override/",
+        views.compliance_override,
+        name="compliance-override",
+    ),
     path("councils/<int:council_pk>/sessions/new/", views.session_create, name="session-create"),
     path(
         "councils/<int:council_pk>/agencies/new/",

@@ -26,6 +26,7 @@ LAYERS = {
             "demo_sides",
             "demo_extensions",
             "demo_cycles",
+            "demo_compliance",
             "backup",
             "login_throttle",
             "context_processors",

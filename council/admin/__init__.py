@@ -12,6 +12,7 @@ from .commitments import (
     ReviewAdmin,
     StatusUpdateAdmin,
 )
+from .compliance import ComplianceScoreAdmin
 from .councils import CoChairAdmin, CouncilAdmin, EventAdmin
 from .cycles import ReportingCycleAdmin
 from .extensions import ExtensionRequestAdmin
@@ -26,6 +27,7 @@ from .versions import AgendaItemVersionAdmin, CommitmentVersionAdmin
 __all__ = [
     "CommitmentSideAdmin",
     "ExtensionRequestAdmin",
+    "ComplianceScoreAdmin",
     "CommitmentVersionAdmin",
     "AgendaItemVersionAdmin",
     "ServiceAdmin",

@@ -16,6 +16,7 @@ from .commitments import (
     StatusUpdate,
     attachment_path,
 )
+from .compliance import ComplianceKind, ComplianceScore, ComplianceValue
 from .councils import CoChair, Council, CouncilKind
 from .cycles import ReportingCycle, ReportingPeriod
 from .events import Event, EventKind
@@ -88,6 +89,9 @@ __all__ = [
     "Reminder",
     "ReminderMute",
     "CommitmentVersion",
+    "ComplianceKind",
+    "ComplianceValue",
+    "ComplianceScore",
     "AgendaItemVersion",
     "ExtensionStatus",
     "ExtensionRequest",

@@ -27,6 +27,7 @@ from .commitments import (
     record_withdraw,
     status_update_withdraw,
 )
+from .compliance import compliance_assess_session, compliance_override
 from .councils import cochair_save, cochair_withdraw, council_save, event_save
 from .cycles import reporting_cycle_set, reporting_cycle_stop
 from .extensions import (
@@ -97,6 +98,8 @@ __all__ = [
     "record_withdraw",
     "status_update_withdraw",
     "review_record_decision",
+    "compliance_assess_session",
+    "compliance_override",
     # Sessions, protocols, indicators, councils and reference data.
     "agency_save",
     "agenda_item_create",

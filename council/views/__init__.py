@@ -17,6 +17,12 @@ from .commitments import (
     commitment_return_completion,
     status_update_withdraw,
 )
+from .compliance import (
+    compliance_assess,
+    compliance_export,
+    compliance_override,
+    council_compliance,
+)
 from .councils import council_detail, council_list
 from .cycles import reporting_cycle_set, reporting_cycle_stop
 from .dashboard import dashboard
@@ -66,6 +72,10 @@ __all__ = [
     "extension_withdraw",
     "reporting_cycle_set",
     "reporting_cycle_stop",
+    "compliance_assess",
+    "compliance_export",
+    "compliance_override",
+    "council_compliance",
     "search_everything",
     "LIST_COUNT_CAP",
     "PAGE_SIZE",

@@ -18,6 +18,7 @@ from council.models import (
     Attachment,
     Commitment,
     CommitmentVersion,
+    ComplianceScore,
     Council,
     ExtensionRequest,
     Indicator,
@@ -257,6 +258,19 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
             ("get", reverse("council:calendar-sessions", args=[token, c]), {}) for c in councils
         ],
         "calendar-reset": [],  # changes the token the feeds above use; covered by the matrix
+        "council-compliance": [
+            ("get", reverse("council:council-compliance", args=[c]), {}) for c in councils
+        ],
+        "compliance-export": [
+            ("get", reverse("council:compliance-export", args=[c]), {}) for c in councils
+        ],
+        "compliance-assess": [
+            ("post", reverse("council:compliance-assess", args=[s]), {}) for s in sessions
+        ],
+        "compliance-override": [
+            ("post", reverse("council:compliance-override", args=[pk]), {"value": "0"})
+            for pk in ComplianceScore.objects.values_list("pk", flat=True)
+        ],
     }
     return per
 

@@ -8,7 +8,7 @@ from django.urls import get_resolver, reverse
 
 from council import services
 from council import urls as council_urls
-from council.models import CommitmentVersion
+from council.models import CommitmentVersion, ComplianceScore
 
 ROLES = [
     "anonymous",
@@ -50,6 +50,17 @@ def kazakh_text(w) -> int:
             by=None,
         )
     return found.pk
+
+
+def compliance_score(w) -> int:
+    """The pk of a compliance score of commitment A's Kazakh side, recorded on first use."""
+    score, _created = ComplianceScore.objects.get_or_create(
+        commitment=w.commitment_a,
+        party=w.commitment_a.responsibilities.first().party,
+        session=w.session,
+        defaults={"kind": "interim", "derived": -1},
+    )
+    return score.pk
 
 
 def matrix(w):
@@ -222,6 +233,27 @@ def matrix(w):
             reverse("council:attachment-download", args=[w.attachment.pk]),
             SEE,
         ),
+        "council-compliance": (
+            "get",
+            reverse("council:council-compliance", args=[w.council.pk]),
+            SEE,
+        ),
+        "compliance-export": (
+            "get",
+            reverse("council:compliance-export", args=[w.council.pk]),
+            SEE,
+        ),
+        "compliance-assess": (
+            "post",
+            reverse("council:compliance-assess", args=[s]),
+            EDIT | {"admin": 302, "secretariat": 302},
+        ),
+        # Sent without a reason: refused in place (422) for those who may set a score.
+        "compliance-override": (
+            "post",
+            reverse("council:compliance-override", args=[compliance_score(w)]),
+            EDIT | {"admin": 422, "secretariat": 422},
+        ),
     }
 
 
@@ -237,6 +269,7 @@ POST_DATA = {
     "protocol-file-withdraw": {"reason": "Wrong file."},
     "participant-withdraw": {"reason": "Recorded by mistake."},
     "commitment-version-withdraw": {"reason": "Recorded by mistake."},
+    "compliance-override": {"value": "-1"},
 }
 
 
