@@ -215,6 +215,12 @@ class DemoLoader:
                 **self.sourced(item),
             )
             services.event_save(event=event, by=None)
+        # The secretariat has connected its document system; its secret was shown once.
+        secretariat = self.users.get("secretariat")
+        if secretariat is not None:
+            services.api_token_create(
+                user=secretariat, name="ЕСЭДО секретариата (проверка)", days=90, by=None
+            )
 
     def load_users(self) -> None:
         for item in self.data["users"]:

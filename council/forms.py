@@ -623,3 +623,24 @@ class ObservationForm(ModelForm):
             ):
                 self.add_error(None, _("A value for this period is already recorded."))
         return cleaned
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: named after the system that uses it, with an expiry."""
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("The system that will use it, e.g. “ЕСЭДО of the Ministry of Trade”."),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        initial=90,
+        choices=[
+            (30, _("30 days")),
+            (90, _("90 days")),
+            (180, _("180 days")),
+            (365, _("a year")),
+        ],
+    )

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from . import views
+from .api import urls as api_urls
 from .views import versions as version_views
 
 council_patterns = [
@@ -114,6 +115,8 @@ council_patterns = [
         views.calendar_sessions,
         name="calendar-sessions",
     ),
+    path("profile/tokens/", views.api_token_create, name="api-token-create"),
+    path("profile/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
     path("profile/calendar/reset/", views.calendar_reset, name="calendar-reset"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/read/", views.notifications_mark_read, name="notification-read"),
@@ -122,6 +125,8 @@ council_patterns = [
 
 urlpatterns = [
     path("", include((council_patterns, "council"))),
+    path("api/v1/", include((api_urls.urlpatterns, "api"))),
+    path("api/", include((api_urls.docs_patterns, "api-docs"))),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

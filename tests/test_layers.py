@@ -17,6 +17,7 @@ LAYERS = {
     **dict.fromkeys(
         [
             "views",
+            "api",
             "admin",
             "tasks",
             "management",

@@ -4,6 +4,7 @@ Every admin saves through the services and deletes nothing; one module per aggre
 
 # Importing each module registers its admins with the site.
 from .accounts import UserAdmin
+from .api_tokens import ApiTokenAdmin
 from .base import ServiceAdmin, WithdrawableAdmin
 from .commitments import (
     AttachmentAdmin,
@@ -21,6 +22,7 @@ from .sessions import AgendaItemAdmin, ParticipantAdmin, SessionAdmin
 from .versions import AgendaItemVersionAdmin, CommitmentVersionAdmin
 
 __all__ = [
+    "ApiTokenAdmin",
     "CommitmentVersionAdmin",
     "AgendaItemVersionAdmin",
     "ServiceAdmin",

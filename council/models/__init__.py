@@ -2,6 +2,7 @@
 (``from council.models import Session``)."""
 
 from .accounts import User
+from .api_tokens import ApiToken
 from .base import Sourced, Withdrawable, choices_check
 from .commitments import (
     DEADLINE_KEY,
@@ -37,6 +38,7 @@ __all__ = [
     "Sourced",
     "Withdrawable",
     "User",
+    "ApiToken",
     "Party",
     "AgencyKind",
     "Agency",

@@ -14,6 +14,7 @@ from .accounts import (
     user_save_profile,
     user_set_language,
 )
+from .api_tokens import api_token_authenticate, api_token_create, api_token_revoke
 from .commitments import (
     InvalidTransition,
     check_responsibilities,
@@ -66,6 +67,9 @@ from .versions import (
 )
 
 __all__ = [
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_revoke",
     "commitment_version_save",
     "commitment_version_withdraw",
     "agenda_item_version_save",
