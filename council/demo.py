@@ -53,6 +53,8 @@ from .models import (
     StatusUpdate,
     Target,
     User,
+    WebhookEndpoint,
+    WebhookEvent,
 )
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
@@ -192,6 +194,7 @@ class DemoLoader:
         self.load_users()
         for item in self.data["councils"]:
             self.load_council(item)
+        self.load_webhook()
         for item in self.data["sessions"]:
             self.load_session(item)
         # Reviews refer to commitments of later sessions, so they come last.
@@ -221,6 +224,20 @@ class DemoLoader:
             services.api_token_create(
                 user=secretariat, name="ЕСЭДО секретариата (проверка)", days=90, by=None
             )
+
+    def load_webhook(self) -> None:
+        """The secretariat's document system hears of signed protocols and review
+        decisions. In the demo nothing listens at its address, so the delivery log shows
+        attempts refused and waiting for their retry."""
+        services.webhook_endpoint_save(
+            endpoint=WebhookEndpoint(
+                council=self.councils["igc"],
+                url="https://127.0.0.1:9/council-hooks",
+                description="ЕСЭДО секретариата (демо, приёмник не запущен)",
+                events=[WebhookEvent.PROTOCOL_SIGNED, WebhookEvent.REVIEW_DECIDED],
+            ),
+            by=None,
+        )
 
     def load_users(self) -> None:
         for item in self.data["users"]:

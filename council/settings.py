@@ -290,6 +290,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # One static schedule: tasks themselves read what is due from the database.
 CELERY_BEAT_SCHEDULE = {
+    # Webhook deliveries whose task was lost, and retries whose back-off has passed.
+    "webhooks-scan": {
+        "task": "council.tasks.webhooks_scan",
+        "schedule": env_int("WEBHOOK_SCAN_SECONDS", 60),
+        "options": {"expires": env_int("WEBHOOK_SCAN_SECONDS", 60)},
+    },
     "reminders-scan": {
         "task": "council.tasks.reminders_scan",
         "schedule": env_int("REMINDER_SCAN_SECONDS", 15 * 60),
@@ -371,3 +377,7 @@ SPECTACULAR_SETTINGS = {
         "ProtocolStatusEnum": "council.models.ProtocolStatus",
     },
 }
+
+# Webhooks go to HTTPS addresses; plain HTTP only to this machine, and only when asked
+# (the tests' receiver, a developer's local tool).
+WEBHOOKS_ALLOW_HTTP_LOOPBACK = env_bool("WEBHOOKS_ALLOW_HTTP_LOOPBACK", False)

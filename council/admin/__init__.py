@@ -20,8 +20,11 @@ from .reference import AgencyAdmin, PartyAdmin, PersonAdmin, SectorAdmin
 from .reminders import ReminderAdmin, ReminderMuteAdmin, ReminderRuleAdmin
 from .sessions import AgendaItemAdmin, ParticipantAdmin, SessionAdmin
 from .versions import AgendaItemVersionAdmin, CommitmentVersionAdmin
+from .webhooks import WebhookDeliveryAdmin, WebhookEndpointAdmin
 
 __all__ = [
+    "WebhookEndpointAdmin",
+    "WebhookDeliveryAdmin",
     "ApiTokenAdmin",
     "CommitmentVersionAdmin",
     "AgendaItemVersionAdmin",

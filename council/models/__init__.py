@@ -32,6 +32,7 @@ from .reference import Agency, AgencyKind, Party, Person, Sector
 from .reminders import Reminder, ReminderKind, ReminderMute, ReminderRule, ReminderStatus
 from .sessions import AgendaItem, Participant, ParticipantRole, Session, SessionKind, SessionStatus
 from .versions import AgendaItemVersion, CommitmentVersion
+from .webhooks import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "choices_check",
@@ -39,6 +40,10 @@ __all__ = [
     "Withdrawable",
     "User",
     "ApiToken",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
     "Party",
     "AgencyKind",
     "Agency",

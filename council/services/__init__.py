@@ -65,8 +65,22 @@ from .versions import (
     commitment_version_save,
     commitment_version_withdraw,
 )
+from .webhooks import (
+    webhook_deliver,
+    webhook_delivery_retry,
+    webhook_emit,
+    webhook_endpoint_rotate_secret,
+    webhook_endpoint_save,
+    webhooks_scan,
+)
 
 __all__ = [
+    "webhook_deliver",
+    "webhook_delivery_retry",
+    "webhook_emit",
+    "webhook_endpoint_rotate_secret",
+    "webhook_endpoint_save",
+    "webhooks_scan",
     "api_token_authenticate",
     "api_token_create",
     "api_token_revoke",
