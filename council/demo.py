@@ -203,6 +203,7 @@ class DemoLoader:
                 self.load_review(self.sessions[item["key"]], review)
         for item in self.data["indicators"]:
             self.load_indicator(item)
+        self.load_public_page()
         for item in self.data["events"]:
             event = Event(
                 council=self.councils[item["council"]],
@@ -224,6 +225,16 @@ class DemoLoader:
             services.api_token_create(
                 user=secretariat, name="ЕСЭДО секретариата (проверка)", days=90, by=None
             )
+
+    def load_public_page(self) -> None:
+        """The council publishes the 12th and 13th sessions on its public page."""
+        council = self.councils["igc"]
+        council.is_public = True
+        services.council_save(council=council, by=None, reason="Публичная страница совета")
+        for key in ("igc-12", "igc-13"):
+            session = self.sessions[key]
+            session.is_published = True
+            services.session_edit(session=session, by=None, reason="Опубликовано")
 
     def load_webhook(self) -> None:
         """The secretariat's document system hears of signed protocols and review

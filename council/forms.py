@@ -113,6 +113,7 @@ class SessionForm(ModelForm):
             "host_party",
             "venue",
             "summary",
+            "is_published",
         ]
         widgets = {
             "start_date": DateInput(),

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from . import views
 from .api import urls as api_urls
+from .views import public as public_views
 from .views import versions as version_views
 
 council_patterns = [
@@ -127,6 +128,19 @@ urlpatterns = [
     path("", include((council_patterns, "council"))),
     path("api/v1/", include((api_urls.urlpatterns, "api"))),
     path("api/", include((api_urls.docs_patterns, "api-docs"))),
+    path(
+        "public/<str:lang>/councils/<int:pk>/", public_views.council_public, name="council-public"
+    ),
+    path(
+        "public/<str:lang>/councils/<int:pk>/sessions/<int:number>/",
+        public_views.session_public,
+        name="session-public",
+    ),
+    path(
+        "public/<str:lang>/councils/<int:pk>/sessions/<int:number>.<slug:fmt>",
+        public_views.session_public_data,
+        name="session-public-data",
+    ),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

@@ -41,7 +41,9 @@ LAYERS = {
     # State changes, generated files and figures, and reading imported files.
     **dict.fromkeys(["services", "documents", "reporting", "imports"], 2),
     # Who may do what, and the reads the services build on.
-    **dict.fromkeys(["policies", "history", "reminders", "search", "versions", "webhooks"], 1),
+    **dict.fromkeys(
+        ["policies", "history", "reminders", "search", "versions", "webhooks", "public"], 1
+    ),
     # The records and how they are queried.
     **dict.fromkeys(
         [

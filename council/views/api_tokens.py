@@ -40,7 +40,7 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk, user=request.user)
     try:
         services.api_token_revoke(token=token, by=request.user)
     except ValidationError as error:

@@ -224,6 +224,8 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
             ("get", reverse("council:calendar-sessions", args=[token, c]), {}) for c in councils
         ],
         "calendar-reset": [],  # changes the token the feeds above use; covered by the matrix
+        "api-token-create": [("post", reverse("council:api-token-create"), {})],
+        "api-token-revoke": [],  # a person's own token: covered by the matrix
     }
     return per
 
