@@ -12,4 +12,9 @@ class CouncilConfig(AppConfig):
         from .sqlite import fold_like
 
         fall_back_to_russian()
+        # Webhook deliveries recorded by a request go out through a Celery task.
+        from . import tasks
+        from .services import webhooks
+
+        webhooks.dispatcher = tasks.enqueue_webhook
         connection_created.connect(fold_like, dispatch_uid="council-sqlite-like")

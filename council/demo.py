@@ -57,6 +57,8 @@ from .models import (
     StatusUpdate,
     Target,
     User,
+    WebhookEndpoint,
+    WebhookEvent,
 )
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
@@ -196,6 +198,7 @@ class DemoLoader:
         self.load_users()
         for item in self.data["councils"]:
             self.load_council(item)
+        self.load_webhook()
         for item in self.data["sessions"]:
             self.load_session(item)
         # Reviews refer to commitments of later sessions, so they come last.
@@ -205,6 +208,7 @@ class DemoLoader:
         load_sides_demo(self)
         for item in self.data["indicators"]:
             self.load_indicator(item)
+        self.load_public_page()
         for item in self.data["events"]:
             event = Event(
                 council=self.councils[item["council"]],
@@ -222,6 +226,36 @@ class DemoLoader:
             services.event_save(event=event, by=None)
         load_extension_demo(self)
         load_cycles_demo(self)
+        # The secretariat has connected its document system; its secret was shown once.
+        secretariat = self.users.get("secretariat")
+        if secretariat is not None:
+            services.api_token_create(
+                user=secretariat, name="ЕСЭДО секретариата (проверка)", days=90, by=None
+            )
+
+    def load_public_page(self) -> None:
+        """The council publishes the 12th and 13th sessions on its public page."""
+        council = self.councils["igc"]
+        council.is_public = True
+        services.council_save(council=council, by=None, reason="Публичная страница совета")
+        for key in ("igc-12", "igc-13"):
+            session = self.sessions[key]
+            session.is_published = True
+            services.session_edit(session=session, by=None, reason="Опубликовано")
+
+    def load_webhook(self) -> None:
+        """The secretariat's document system hears of signed protocols and review
+        decisions. In the demo nothing listens at its address, so the delivery log shows
+        attempts refused and waiting for their retry."""
+        services.webhook_endpoint_save(
+            endpoint=WebhookEndpoint(
+                council=self.councils["igc"],
+                url="https://127.0.0.1:9/council-hooks",
+                description="ЕСЭДО секретариата (демо, приёмник не запущен)",
+                events=[WebhookEvent.PROTOCOL_SIGNED, WebhookEvent.REVIEW_DECIDED],
+            ),
+            by=None,
+        )
 
     def load_users(self) -> None:
         for item in self.data["users"]:

@@ -115,6 +115,7 @@ class SessionForm(ModelForm):
             "host_party",
             "venue",
             "summary",
+            "is_published",
         ]
         widgets = {
             "start_date": DateInput(),
@@ -694,4 +695,25 @@ class ComplianceOverrideForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Say why the score is set by hand.")},
+    )
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: named after the system that uses it, with an expiry."""
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("The system that will use it, e.g. “ЕСЭДО of the Ministry of Trade”."),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        initial=90,
+        choices=[
+            (30, _("30 days")),
+            (90, _("90 days")),
+            (180, _("180 days")),
+            (365, _("a year")),
+        ],
     )

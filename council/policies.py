@@ -400,6 +400,10 @@ class Policy:
             self.user.is_authenticated and self.user.has_perm("council.change_user")
         )
 
+    def can_manage_webhooks(self) -> bool:
+        """Webhooks send a council's records to another system: administrators only."""
+        return self.is_admin
+
     def can_manage_reminders(self, model_name: str = "reminder") -> bool:
         """The reminder log (``reminder``) or the rules (``reminderrule``), in admin."""
         return self.is_admin or (

@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the docs' scripts served from here, not from a CDN
     "council",
 ]
 
@@ -290,6 +293,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 REMINDERS_WORKING_HOURS_ONLY = env_bool("REMINDERS_WORKING_HOURS_ONLY", True)
 # One static schedule: tasks themselves read what is due from the database.
 CELERY_BEAT_SCHEDULE = {
+    # Webhook deliveries whose task was lost, and retries whose back-off has passed.
+    "webhooks-scan": {
+        "task": "council.tasks.webhooks_scan",
+        "schedule": env_int("WEBHOOK_SCAN_SECONDS", 60),
+        "options": {"expires": env_int("WEBHOOK_SCAN_SECONDS", 60)},
+    },
     "reminders-scan": {
         "task": "council.tasks.reminders_scan",
         "schedule": env_int("REMINDER_SCAN_SECONDS", 15 * 60),
@@ -336,3 +345,42 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+
+# The JSON API (council/api/): personal tokens, or the signed-in session for the docs page.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "council.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["council.api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("API_THROTTLE_RATE", "600/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "council.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Council Tracker API",
+    "DESCRIPTION": (
+        "Councils, sessions, commitments, progress reports, reviews, protocols and "
+        "indicators, as the staff app shows them to the token's person."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CommitmentStatusEnum": "council.models.CommitmentStatus",
+        "SessionStatusEnum": "council.models.SessionStatus",
+        "ProtocolStatusEnum": "council.models.ProtocolStatus",
+    },
+}
+
+# Webhooks go to HTTPS addresses; plain HTTP only to this machine, and only when asked
+# (the tests' receiver, a developer's local tool).
+WEBHOOKS_ALLOW_HTTP_LOOPBACK = env_bool("WEBHOOKS_ALLOW_HTTP_LOOPBACK", False)

@@ -37,3 +37,26 @@ def _enqueue_delivery(reminder_id: int) -> bool:
         logger.exception("could not enqueue reminder %s; the next scan retries", reminder_id)
         return False
     return True
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def webhooks_scan() -> int:
+    return services.webhooks_scan(dispatch=enqueue_webhook)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def webhook_deliver(delivery_id: int) -> str:
+    return services.webhook_deliver(delivery_id=delivery_id)
+
+
+def enqueue_webhook(delivery_id: int) -> bool:
+    try:
+        webhook_deliver.apply_async(
+            (delivery_id,), expires=settings.CELERY_BEAT_SCHEDULE["webhooks-scan"]["schedule"]
+        )
+    except Exception:  # broker unreachable: the delivery stays pending for the next scan
+        logger.exception(
+            "could not enqueue webhook delivery %s; the next scan retries", delivery_id
+        )
+        return False
+    return True

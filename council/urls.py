@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from . import views
+from .api import urls as api_urls
+from .views import public as public_views
 from .views import versions as version_views
 
 council_patterns = [
@@ -136,6 +138,8 @@ council_patterns = [
         views.calendar_sessions,
         name="calendar-sessions",
     ),
+    path("profile/tokens/", views.api_token_create, name="api-token-create"),
+    path("profile/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
     path("profile/calendar/reset/", views.calendar_reset, name="calendar-reset"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/read/", views.notifications_mark_read, name="notification-read"),
@@ -144,6 +148,21 @@ council_patterns = [
 
 urlpatterns = [
     path("", include((council_patterns, "council"))),
+    path("api/v1/", include((api_urls.urlpatterns, "api"))),
+    path("api/", include((api_urls.docs_patterns, "api-docs"))),
+    path(
+        "public/<str:lang>/councils/<int:pk>/", public_views.council_public, name="council-public"
+    ),
+    path(
+        "public/<str:lang>/councils/<int:pk>/sessions/<int:number>/",
+        public_views.session_public,
+        name="session-public",
+    ),
+    path(
+        "public/<str:lang>/councils/<int:pk>/sessions/<int:number>.<slug:fmt>",
+        public_views.session_public_data,
+        name="session-public-data",
+    ),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

@@ -17,6 +17,7 @@ LAYERS = {
     **dict.fromkeys(
         [
             "views",
+            "api",
             "admin",
             "tasks",
             "management",
@@ -44,7 +45,19 @@ LAYERS = {
     # State changes, generated files and figures, and reading imported files.
     **dict.fromkeys(["services", "documents", "reporting", "imports"], 2),
     # Who may do what, and the reads the services build on.
-    **dict.fromkeys(["policies", "history", "reminders", "search", "versions", "cycles"], 1),
+    **dict.fromkeys(
+        [
+            "policies",
+            "history",
+            "reminders",
+            "search",
+            "versions",
+            "cycles",
+            "webhooks",
+            "public",
+        ],
+        1,
+    ),
     # The records and how they are queried.
     **dict.fromkeys(
         [

@@ -4,6 +4,7 @@ Every admin saves through the services and deletes nothing; one module per aggre
 
 # Importing each module registers its admins with the site.
 from .accounts import UserAdmin
+from .api_tokens import ApiTokenAdmin
 from .base import ServiceAdmin, WithdrawableAdmin
 from .commitments import (
     AttachmentAdmin,
@@ -23,11 +24,15 @@ from .reminders import ReminderAdmin, ReminderMuteAdmin, ReminderRuleAdmin
 from .sessions import AgendaItemAdmin, ParticipantAdmin, SessionAdmin
 from .sides import CommitmentSideAdmin
 from .versions import AgendaItemVersionAdmin, CommitmentVersionAdmin
+from .webhooks import WebhookDeliveryAdmin, WebhookEndpointAdmin
 
 __all__ = [
     "CommitmentSideAdmin",
     "ExtensionRequestAdmin",
     "ComplianceScoreAdmin",
+    "WebhookEndpointAdmin",
+    "WebhookDeliveryAdmin",
+    "ApiTokenAdmin",
     "CommitmentVersionAdmin",
     "AgendaItemVersionAdmin",
     "ServiceAdmin",

@@ -2,6 +2,7 @@
 (``from council.models import Session``)."""
 
 from .accounts import User
+from .api_tokens import ApiToken
 from .base import Sourced, Withdrawable, choices_check
 from .commitments import (
     DEADLINE_KEY,
@@ -35,12 +36,18 @@ from .reminders import Reminder, ReminderKind, ReminderMute, ReminderRule, Remin
 from .sessions import AgendaItem, Participant, ParticipantRole, Session, SessionKind, SessionStatus
 from .sides import SILENCE_DAYS, CommitmentSide, SideStatus, derived_status
 from .versions import AgendaItemVersion, CommitmentVersion
+from .webhooks import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "choices_check",
     "Sourced",
     "Withdrawable",
     "User",
+    "ApiToken",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
     "Party",
     "AgencyKind",
     "Agency",

@@ -59,6 +59,15 @@ class Council(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Opt-in: the council's published sessions are shown to anyone at /public/.
+    is_public = models.BooleanField(
+        _("has a public page"),
+        default=False,
+        help_text=_(
+            "Anyone may read what its published sessions adopted and how it is being "
+            "carried out; progress notes, files and people are never shown there."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -64,6 +64,11 @@ class Session(Sourced):
     )
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     summary = models.TextField(_("summary of outcomes"), blank=True)
+    is_published = models.BooleanField(
+        _("published on the council's public page"),
+        default=False,
+        help_text=_("Only when the council has a public page."),
+    )
 
     objects = SessionQuerySet.as_manager()
     history = HistoricalRecords()

@@ -14,6 +14,7 @@ from .accounts import (
     user_save_profile,
     user_set_language,
 )
+from .api_tokens import api_token_authenticate, api_token_create, api_token_revoke
 from .commitments import (
     InvalidTransition,
     check_responsibilities,
@@ -73,10 +74,27 @@ from .versions import (
     commitment_version_save,
     commitment_version_withdraw,
 )
+from .webhooks import (
+    webhook_deliver,
+    webhook_delivery_retry,
+    webhook_emit,
+    webhook_endpoint_rotate_secret,
+    webhook_endpoint_save,
+    webhooks_scan,
+)
 
 __all__ = [
     "reporting_cycle_set",
     "reporting_cycle_stop",
+    "webhook_deliver",
+    "webhook_delivery_retry",
+    "webhook_emit",
+    "webhook_endpoint_rotate_secret",
+    "webhook_endpoint_save",
+    "webhooks_scan",
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_revoke",
     "commitment_version_save",
     "commitment_version_withdraw",
     "agenda_item_version_save",

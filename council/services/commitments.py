@@ -15,6 +15,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from .. import webhooks as hooks
 from ..history import changed_labels
 from ..models import (
     Agency,
@@ -27,10 +28,12 @@ from ..models import (
     Session,
     StatusUpdate,
     User,
+    WebhookEvent,
 )
 from ..policies import COMPLETION_ACCEPTED_FROM, Policy
 from ._records import record_withdraw, save_with_history
 from .sides import commitment_status_from_sides, sync_sides
+from .webhooks import webhook_emit
 
 # What the services write from a form or the admin; the rest (status, council, version,
 # timestamps) only the services themselves set.
@@ -154,6 +157,11 @@ def commitment_create(
     with transaction.atomic():
         _save_checked(commitment, by, reason.strip())
         _apply_responsibilities(commitment, responsibilities, by=by, reason=reason.strip())
+        webhook_emit(
+            event=WebhookEvent.COMMITMENT_CREATED,
+            council_id=commitment.council_id,
+            data=hooks.commitment_data(commitment),
+        )
     return commitment
 
 
@@ -486,6 +494,11 @@ def _change_status(
             reason=history_reason or note or str(update),
             update_fields=["status", "is_monitored", "version", "updated_at"],
         )
+        webhook_emit(
+            event=WebhookEvent.STATUS_CHANGED,
+            council_id=locked.council_id,
+            data={**hooks.commitment_data(locked), "from_status": current},
+        )
     commitment.status = locked.status
     commitment.is_monitored = locked.is_monitored
     commitment.version = locked.version
@@ -636,10 +649,20 @@ def _move_side(
     for side in targets:
         side.status = to
         save_with_history(side, by=by, reason=reason, update_fields=["status", "updated_at"])
+    before = commitment.status
     commitment.status = commitment_status_from_sides(sides) or to
     commitment.version += 1
     save_with_history(
         commitment, by=by, reason=reason, update_fields=["status", "version", "updated_at"]
+    )
+    webhook_emit(
+        event=WebhookEvent.STATUS_CHANGED,
+        council_id=commitment.council_id,
+        data={
+            **hooks.commitment_data(commitment),
+            "from_status": before,
+            "sides": [{"party": s.party_id, "status": s.status} for s in targets],
+        },
     )
     return update
 
@@ -886,6 +909,11 @@ def _record_update(
         attachment = Attachment(update=update, original_name=upload.name[:255])
         attachment.file.save(upload.name, upload, save=False)
         attachment.save()
+    webhook_emit(
+        event=WebhookEvent.REPORT_ADDED,
+        council_id=commitment.council_id,
+        data=hooks.report_data(update),
+    )
     return update
 
 

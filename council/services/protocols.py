@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from ..models import Protocol, ProtocolFile, Signatory, User
+from .. import webhooks as hooks
+from ..models import Protocol, ProtocolFile, Signatory, User, WebhookEvent
 from ._records import (
     insert_once,
     require_council_records,
@@ -22,6 +23,7 @@ from ._records import (
     was_withdrawn,
     withdraw,
 )
+from .webhooks import webhook_emit
 
 
 def _may_not() -> str:
@@ -46,6 +48,10 @@ def protocol_save(
         if before.first() != protocol.session_id:
             raise ValidationError(_("A protocol stays with its session."))
     protocol.full_clean(validate_unique=protocol.pk is not None)
+    was_signed = (
+        protocol.pk is not None
+        and Protocol.objects.filter(pk=protocol.pk, status=Protocol.Status.SIGNED).exists()
+    )
     with transaction.atomic():
         if protocol.pk is None:
             insert_once(
@@ -70,6 +76,12 @@ def protocol_save(
                 signatory_add(signatory=signatory, by=by, reason=reason)
             else:
                 signatory_edit(signatory=signatory, by=by, reason=reason)
+        if protocol.status == Protocol.Status.SIGNED and not was_signed:
+            webhook_emit(
+                event=WebhookEvent.PROTOCOL_SIGNED,
+                council_id=protocol.session.council_id,
+                data=hooks.protocol_data(protocol),
+            )
     return protocol
 
 

@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Commitment, Review, Session, User
+from .. import webhooks as hooks
+from ..models import Commitment, Review, Session, User, WebhookEvent
 from ..policies import Policy
 from ._records import save_with_history
 from .commitments import _change_status
+from .webhooks import webhook_emit
 
 
 def review_record_decision(
@@ -67,6 +69,11 @@ def review_record_decision(
         )
         review.full_clean()
         review.save()
+        webhook_emit(
+            event=WebhookEvent.REVIEW_DECIDED,
+            council_id=session.council_id,
+            data=hooks.review_data(review),
+        )
 
         status_after = {
             Review.Decision.COMPLETED: Commitment.Status.COMPLETED,

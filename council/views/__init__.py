@@ -6,6 +6,7 @@ call a service and render; they never write a row themselves."""
 
 from ._access import LIST_COUNT_CAP, PAGE_SIZE, SESSION_ROWS_SHOWN
 from .account import healthz, profile, set_language
+from .api_tokens import api_token_create, api_token_revoke
 from .commitments import (
     attachment_download,
     commitment_accept_completion,
@@ -83,6 +84,8 @@ __all__ = [
     "permission_denied",
     "healthz",
     "profile",
+    "api_token_create",
+    "api_token_revoke",
     "set_language",
     "dashboard",
     "council_list",

@@ -24,6 +24,7 @@ from ..models import (
     Agency,
 )
 from ..policies import policy_for
+from .api_tokens import token_context
 
 
 @login_not_required
@@ -36,10 +37,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: HttpRequest, token_form=None) -> HttpResponse:
     # The form checks the input against a copy: request.user changes only through the service.
-    form = forms.ProfileForm(request.POST or None, instance=copy.copy(request.user))
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if token_form is None else None
+    form = forms.ProfileForm(posted or None, instance=copy.copy(request.user))
+    if posted and form.is_valid():
         try:
             user = services.user_save_profile(
                 user=request.user,
@@ -61,8 +63,10 @@ def profile(request: HttpRequest) -> HttpResponse:
         "feed_councils": policy_for(request).councils().order_by("name"),
         # request.user comes without its agency: one query here, not two lazy ones.
         "agency": Agency.objects.select_related("party").filter(pk=request.user.agency_id).first(),
+        **token_context(request, token_form),
     }
-    return render(request, "council/profile.html", context, status=422 if form.errors else 200)
+    refused = form.errors or (token_form is not None and token_form.errors)
+    return render(request, "council/profile.html", context, status=422 if refused else 200)
 
 
 @login_not_required  # the sign-in page has the switcher too

@@ -271,6 +271,8 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
             ("post", reverse("council:compliance-override", args=[pk]), {"value": "0"})
             for pk in ComplianceScore.objects.values_list("pk", flat=True)
         ],
+        "api-token-create": [("post", reverse("council:api-token-create"), {})],
+        "api-token-revoke": [],  # a person's own token: covered by the matrix
     }
     return per
 

@@ -67,6 +67,8 @@ def matrix(w):
     s, c = w.session.pk, w.commitment_a.pk
     token = w.users["secretariat"].calendar_token
     v = kazakh_text(w)
+    focal = w.users["focal_a"]
+    api_token = services.api_token_create(user=focal, name="ЕСЭДО", days=30, by=focal)[0]
     return {
         # name: (method, url, {role: status}); anonymous is always sent to the login page.
         "dashboard": ("get", reverse("council:dashboard"), ALL),
@@ -217,6 +219,14 @@ def matrix(w):
             ALL,
         ),
         "calendar-reset": ("post", reverse("council:calendar-reset"), dict.fromkeys(ALL, 302)),
+        # Nothing posted: the token form refuses (422) whoever asks.
+        "api-token-create": ("post", reverse("council:api-token-create"), dict.fromkeys(ALL, 422)),
+        # A token is revoked by its person (others are told it does not exist).
+        "api-token-revoke": (
+            "post",
+            reverse("council:api-token-revoke", args=[api_token.pk]),
+            dict.fromkeys(ALL, 404) | {"focal_a": 302},
+        ),
         "status-update-withdraw": (
             "post",
             reverse("council:status-update-withdraw", args=[w.attachment.update_id]),
