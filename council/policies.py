@@ -300,7 +300,15 @@ class Policy:
         others, their own (a focal point sees what they reported and is not reviewed)."""
         if commitments is None:
             commitments = self.visible_commitments()
-        reported = commitments.filter(status__in=COMPLETION_ACCEPTED_FROM)
+        # One party's side may report completion while the other still works: the
+        # commitment is "in progress", and that side waits for a manager all the same.
+        side_reported = CommitmentSide.objects.filter(
+            commitment=OuterRef("pk"), status=S.COMPLETION_REPORTED, is_responsible=True
+        )
+        reported = commitments.filter(
+            Q(status__in=COMPLETION_ACCEPTED_FROM)
+            | (Q(status=S.IN_PROGRESS) & Exists(side_reported))
+        )
         return reported if self.is_manager else self.only_mine(reported)
 
     def can_withdraw_report(self, update: StatusUpdate, commitment: Commitment) -> bool:

@@ -118,6 +118,15 @@ class CommitmentSide(models.Model):
             models.UniqueConstraint(fields=["commitment", "party"], name="side_once_per_party"),
             choices_check("status", SideStatus, "side_status_valid"),
         ]
+        indexes = [
+            # The managers' queue: a side that reported completion while the commitment,
+            # waiting on another side, is still "in progress" (a few rows of millions).
+            models.Index(
+                fields=["commitment"],
+                name="side_reported_idx",
+                condition=Q(status="completion_reported", is_responsible=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.commitment} — {self.party}"

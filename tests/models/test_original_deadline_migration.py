@@ -12,7 +12,7 @@ from council.models import Commitment, Review
 from tests.factories import CommitmentFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
-migration = importlib.import_module("council.migrations.0024_extensions")
+migration = importlib.import_module("council.migrations.0025_extensions")
 
 
 def test_original_deadlines_are_copied_and_read_back_from_history():

@@ -333,3 +333,25 @@ def test_the_migration_keeps_status_and_gives_each_report_to_its_agencys_side(wo
     assert Responsibility.objects.filter(commitment=working).count() == 2
     assert migration.side_status_for(S.SUPERSEDED, S.COMPLETION_REPORTED, True) == S.IN_PROGRESS
     assert migration.side_status_for(S.CANCELLED, None, True) == S.IN_PROGRESS
+
+
+def test_a_side_that_reported_completion_waits_in_the_managers_queue(world):
+    """The Kazakh side reports completion while the Kyrgyz side still works: the
+    commitment stays "in progress", but the manager's queue (and the reporter's own
+    "awaiting review" list) hold it until the side is reviewed."""
+    from council.policies import Policy
+
+    commitment, kz, kg, kz_agency, kg_agency, focal_kg = _both(world)
+    focal_a, manager = world.users["focal_a"], world.users["manager"]
+    assert commitment not in Policy(manager).awaiting_review()
+    for to in (S.IN_PROGRESS, S.COMPLETION_REPORTED):
+        services.commitment_change_status(
+            commitment=commitment, to=to, by=focal_a, note="Сделано", agency=kz_agency
+        )
+    commitment.refresh_from_db()
+    assert commitment.status == S.IN_PROGRESS
+    assert commitment in Policy(manager).awaiting_review()
+    assert commitment in Policy(focal_a).awaiting_review()
+    assert commitment not in Policy(world.users["focal_b"]).awaiting_review()
+    services.commitment_accept_completion(commitment=commitment, side=kz, by=manager)
+    assert commitment not in Policy(manager).awaiting_review()

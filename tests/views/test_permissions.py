@@ -3,6 +3,8 @@
 A new URL without a row here fails `test_every_url_is_in_the_matrix`.
 """
 
+import datetime
+
 import pytest
 from django.urls import get_resolver, reverse
 
@@ -63,12 +65,30 @@ def compliance_score(w) -> int:
     return score.pk
 
 
+def extension_asked(w) -> int:
+    """The pk of focal_a's pending request to extend commitment A, made on first use."""
+    from council.models import ExtensionRequest
+
+    found = ExtensionRequest.objects.filter(commitment=w.commitment_a).first()
+    if found is None:
+        commitment = w.commitment_a
+        found = services.extension_request(
+            commitment=commitment,
+            party=commitment.responsibilities.get(agency=w.users["focal_a"].agency).party,
+            new_deadline=commitment.deadline + datetime.timedelta(days=90),
+            reason="Ждём согласования",
+            by=w.users["focal_a"],
+        )
+    return found.pk
+
+
 def matrix(w):
     s, c = w.session.pk, w.commitment_a.pk
     token = w.users["secretariat"].calendar_token
     v = kazakh_text(w)
     focal = w.users["focal_a"]
     api_token = services.api_token_create(user=focal, name="ЕСЭДО", days=30, by=focal)[0]
+    asked = extension_asked(w)
     return {
         # name: (method, url, {role: status}); anonymous is always sent to the login page.
         "dashboard": ("get", reverse("council:dashboard"), ALL),
@@ -219,6 +239,34 @@ def matrix(w):
             ALL,
         ),
         "calendar-reset": ("post", reverse("council:calendar-reset"), dict.fromkeys(ALL, 302)),
+        # Extensions: a side's focal point (or the secretariat) asks; the secretariat or a
+        # manager decides; the requester withdraws. Nothing posted: the request form
+        # refuses in place (422); a decision without a comment grants, a refusal without
+        # one is sent back with the reason (302 to the page, the message there).
+        "extension-request": (
+            "post",
+            reverse("council:extension-request", args=[c]),
+            SEE
+            | {"admin": 422, "secretariat": 422, "focal_a": 422, "focal_b": 403, "manager": 403},
+        ),
+        "extension-grant": (
+            "post",
+            reverse("council:extension-grant", args=[asked]),
+            SEE
+            | {"admin": 302, "secretariat": 302, "manager": 302, "focal_a": 403, "focal_b": 403},
+        ),
+        "extension-refuse": (
+            "post",
+            reverse("council:extension-refuse", args=[asked]),
+            SEE
+            | {"admin": 302, "secretariat": 302, "manager": 302, "focal_a": 403, "focal_b": 403},
+        ),
+        "extension-withdraw": (
+            "post",
+            reverse("council:extension-withdraw", args=[asked]),
+            SEE
+            | {"admin": 403, "secretariat": 403, "manager": 403, "focal_a": 302, "focal_b": 403},
+        ),
         # Nothing posted: the token form refuses (422) whoever asks.
         "api-token-create": ("post", reverse("council:api-token-create"), dict.fromkeys(ALL, 422)),
         # A token is revoked by its person (others are told it does not exist).

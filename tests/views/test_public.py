@@ -38,7 +38,7 @@ def test_nothing_is_public_until_the_council_and_the_session_opt_in(world, clien
     council = world.council
     council.is_public = True
     services.council_save(council=council, by=None)
-    page = client.get(url(world))
+    page = client.get(url(world, "en"))
     assert page.status_code == 200
     assert "No session has been published yet." in page.content.decode()
     assert client.get(url(world, suffix=f"sessions/{world.session.number}/")).status_code == 404
