@@ -26,6 +26,7 @@ from django.db import DatabaseError
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from . import roles
 from .models import (
@@ -275,7 +276,10 @@ def pending_ids(limit: int = 10_000) -> list[int]:
 
 
 def still_relevant(reminder: Reminder) -> bool:
-    """A reminder about a commitment since done (or a session since held) is not sent."""
+    """A reminder about a commitment since done (or a session since held) is not sent;
+    an event notification tells of something that happened, and is always sent."""
+    if reminder.is_event:
+        return True
     if reminder.commitment_id:
         return reminder.commitment.status in Commitment.OPEN_STATUSES
     if reminder.session_id:
@@ -307,15 +311,27 @@ def build_message(reminder: Reminder) -> EmailMultiAlternatives:
     no mail should carry; the HTML escapes the subject like any other text.
     """
     recipient = reminder.recipient
+    name = "event" if reminder.is_event else "reminder"
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         context = message_context(reminder)
-        subject = one_line(render_to_string("email/reminder_subject.txt", context))
+        subject = one_line(render_to_string(f"email/{name}_subject.txt", context))
         context["subject"] = subject
-        text = xml_safe(render_to_string("email/reminder.txt", context))
-        html = xml_safe(render_to_string("email/reminder.html", context))
+        text = xml_safe(render_to_string(f"email/{name}.txt", context))
+        html = xml_safe(render_to_string(f"email/{name}.html", context))
     message = EmailMultiAlternatives(subject=subject, body=text, to=[recipient.email])
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _event_detail_labels() -> dict[str, str]:
+    Event = Reminder.Event
+    return {
+        Event.COMPLETION_REPORTED: _("Report"),
+        Event.COMPLETION_RETURNED: _("Reason"),
+        Event.AT_RISK: _("Reason"),
+        Event.EXTENSION_REQUESTED: _("Request"),
+        Event.EXTENSION_DECIDED: _("Decision"),
+    }
 
 
 def message_context(reminder: Reminder) -> dict:
@@ -331,6 +347,14 @@ def message_context(reminder: Reminder) -> dict:
         context["commitment"] = commitment
         context["days_left"] = (commitment.deadline - today).days if commitment.deadline else None
         context["days_late"] = (today - commitment.deadline).days if commitment.deadline else None
+    if reminder.is_event:
+        context["party"] = reminder.party
+        context["actor"] = (
+            (reminder.actor.get_full_name() or reminder.actor.username)
+            if reminder.actor_id
+            else _("The council's secretariat")
+        )
+        context["detail_label"] = _event_detail_labels().get(reminder.kind, _("Note"))
     if reminder.kind == Kind.SESSION_PREPARATION:
         context["session"] = reminder.session
         context["commitments"] = (

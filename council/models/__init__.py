@@ -28,7 +28,15 @@ from .protocols import (
     protocol_file_path,
 )
 from .reference import Agency, AgencyKind, Party, Person, Sector
-from .reminders import Reminder, ReminderKind, ReminderMute, ReminderRule, ReminderStatus
+from .nudges import RiskFlag, SideNudge, stale_parties_by_commitment, stale_sides
+from .reminders import (
+    NotificationEvent,
+    Reminder,
+    ReminderKind,
+    ReminderMute,
+    ReminderRule,
+    ReminderStatus,
+)
 from .sessions import AgendaItem, Participant, ParticipantRole, Session, SessionKind, SessionStatus
 from .versions import AgendaItemVersion, CommitmentVersion
 
@@ -76,6 +84,11 @@ __all__ = [
     "Observation",
     "Target",
     "ReminderKind",
+    "NotificationEvent",
+    "RiskFlag",
+    "SideNudge",
+    "stale_parties_by_commitment",
+    "stale_sides",
     "ReminderRule",
     "ReminderStatus",
     "Reminder",

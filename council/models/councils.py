@@ -59,6 +59,15 @@ class Council(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    stale_after_days = models.PositiveSmallIntegerField(
+        _("stale after (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A side with no progress report for this many days is marked stale. Empty: "
+            "stale when it has not reported since the last session held."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

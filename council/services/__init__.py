@@ -29,6 +29,8 @@ from .commitments import (
 from .councils import cochair_save, cochair_withdraw, council_save, event_save
 from .imports import import_confirm, import_prepare, import_read
 from .indicators import indicator_save, observation_save, target_save
+from .notifications import notify
+from .nudges import risk_flag_clear, risk_flag_raise, side_remind_now
 from .protocols import (
     protocol_file_upload,
     protocol_file_withdraw,
@@ -66,6 +68,10 @@ from .versions import (
 )
 
 __all__ = [
+    "notify",
+    "risk_flag_clear",
+    "risk_flag_raise",
+    "side_remind_now",
     "commitment_version_save",
     "commitment_version_withdraw",
     "agenda_item_version_save",

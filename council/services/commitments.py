@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..policies import COMPLETION_ACCEPTED_FROM, Policy
 from ._records import record_withdraw, save_with_history
+from .notifications import Event, notify
 
 # What the services write from a form or the admin; the rest (status, council, version,
 # timestamps) only the services themselves set.
@@ -150,7 +151,24 @@ def commitment_create(
     with transaction.atomic():
         _save_checked(commitment, by, reason.strip())
         _apply_responsibilities(commitment, responsibilities, by=by, reason=reason.strip())
+        _notify_assigned(commitment, [agency for agency, _role in responsibilities], by)
     return commitment
+
+
+def _notify_assigned(commitment: Commitment, agencies: Iterable[Agency], by: User | None) -> None:
+    """Tell each newly responsible agency's focal points. The system's own writes (the
+    demo loader, ``by=None``) notify nobody."""
+    if by is None:
+        return
+    for agency in agencies:
+        notify(
+            Event.ASSIGNED,
+            commitment=commitment,
+            about=f"c{commitment.pk}a{agency.pk}",
+            actor=by,
+            party=agency.party,
+            agency=agency,
+        )
 
 
 def commitment_edit(
@@ -192,7 +210,12 @@ def commitment_edit(
         locked.version += 1
         _save_checked(locked, by, reason)
         if responsibilities is not None:
+            before = set(
+                Responsibility.objects.filter(commitment=locked).values_list("agency_id", flat=True)
+            )
             _apply_responsibilities(locked, responsibilities, by=by, reason=reason)
+            added = [agency for agency, _role in responsibilities if agency.pk not in before]
+            _notify_assigned(locked, added, by)
     _refresh(commitment, locked)
     return commitment
 
@@ -401,10 +424,38 @@ def _change_status(
             reason=history_reason or note or str(update),
             update_fields=["status", "is_monitored", "version", "updated_at"],
         )
+        if by is not None:
+            _notify_status(locked, update, current, to, by)
     commitment.status = locked.status
     commitment.is_monitored = locked.is_monitored
     commitment.version = locked.version
     return update
+
+
+def _notify_status(
+    commitment: Commitment, update: StatusUpdate, current: str, to: str, by: User
+) -> None:
+    """A completion reported (to the managers), accepted or returned (to the side that
+    reported it: the party of the agency of the standing completion report, every side
+    when it named none)."""
+    S = Commitment.Status
+    if to == S.COMPLETION_REPORTED:
+        party = update.agency.party if update.agency_id else None
+        event = Event.COMPLETION_REPORTED
+    elif current == S.COMPLETION_REPORTED and to in (S.COMPLETED, S.IN_PROGRESS):
+        event = Event.COMPLETION_ACCEPTED if to == S.COMPLETED else Event.COMPLETION_RETURNED
+        reported = (
+            StatusUpdate.objects.filter(
+                commitment=commitment, to_status=S.COMPLETION_REPORTED, withdrawn_at__isnull=True
+            )
+            .select_related("agency__party")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        party = reported.agency.party if reported and reported.agency_id else None
+    else:
+        return
+    notify(event, commitment=commitment, about=update, actor=by, party=party, detail=update.note)
 
 
 def commitment_accept_completion(

@@ -76,7 +76,12 @@ def reminder_deliver(*, reminder_id: int) -> str:
         reminder = (
             Reminder.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related(
-                "recipient", "commitment__session__council", "session__council", "council"
+                "recipient",
+                "commitment__session__council",
+                "session__council",
+                "council",
+                "party",
+                "actor",
             )
             .filter(pk=reminder_id, status=Reminder.Status.PENDING)
             .first()
