@@ -19,6 +19,7 @@ from .commitments import (
 from .councils import CoChair, Council, CouncilKind
 from .events import Event, EventKind
 from .indicators import Indicator, IndicatorUnit, Observation, ObservationQualifier, Target
+from .nudges import RiskFlag, SideNudge, stale_parties_by_commitment, stale_sides
 from .protocols import (
     Protocol,
     ProtocolFile,
@@ -28,7 +29,6 @@ from .protocols import (
     protocol_file_path,
 )
 from .reference import Agency, AgencyKind, Party, Person, Sector
-from .nudges import RiskFlag, SideNudge, stale_parties_by_commitment, stale_sides
 from .reminders import (
     NotificationEvent,
     Reminder,

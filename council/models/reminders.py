@@ -184,16 +184,16 @@ class Reminder(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient} ({self.occurrence})"
 
-    @property
-    def is_event(self) -> bool:
-        return self.kind in NotificationEvent.values
-
     def get_absolute_url(self) -> str:
         if self.commitment_id:
             return reverse("council:commitment-detail", args=[self.commitment_id])
         if self.session_id:
             return reverse("council:session-detail", args=[self.session_id])
         return reverse("council:dashboard")
+
+    @property
+    def is_event(self) -> bool:
+        return self.kind in NotificationEvent.values
 
 
 class ReminderMute(models.Model):

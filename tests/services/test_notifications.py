@@ -9,8 +9,6 @@ from council import roles, services
 from council.models import Commitment, Reminder, ReminderMute, Responsibility, User
 from council.services.notifications import Event, notify
 
-from ..factories import AgencyFactory
-
 
 @pytest.fixture
 def sides(world):
