@@ -56,6 +56,17 @@ council_patterns = [
     path("commitments/<int:pk>/edit/", views.commitment_edit, name="commitment-edit"),
     path("commitments/<int:pk>/report/", views.commitment_report, name="commitment-report"),
     path(
+        "commitments/<int:pk>/sides/<int:party_pk>/remind/",
+        views.commitment_remind_side,
+        name="commitment-remind-side",
+    ),
+    path(
+        "commitments/<int:pk>/sides/<int:party_pk>/risk/",
+        views.commitment_flag_risk,
+        name="commitment-flag-risk",
+    ),
+    path("risk-flags/<int:pk>/clear/", views.risk_flag_clear, name="risk-flag-clear"),
+    path(
         "commitments/<int:pk>/accept/",
         views.commitment_accept_completion,
         name="commitment-accept-completion",

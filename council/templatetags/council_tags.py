@@ -38,7 +38,26 @@ def status_badge(commitment, overdue=None) -> str:
     )
     if overdue:
         badge += format_html(' <span class="badge text-bg-danger">{}</span>', _("Overdue"))
-    return badge
+    return badge + side_badges(commitment)
+
+
+def side_badges(commitment) -> str:
+    """The sides at risk (``CommitmentQuerySet.with_risk_flags``) and the stale ones
+    (``stale_parties``, where a page computed them), when the row carries them."""
+    badges = ""
+    at_risk = getattr(commitment, "at_risk_parties", None)
+    if at_risk:
+        badges += format_html(
+            ' <span class="badge text-bg-warning">{}</span>',
+            _("At risk: %(parties)s") % {"parties": at_risk},
+        )
+    stale = getattr(commitment, "stale_parties", None)
+    if stale:
+        badges += format_html(
+            ' <span class="badge text-bg-light border border-warning">{}</span>',
+            _("No report: %(parties)s") % {"parties": ", ".join(stale)},
+        )
+    return badges
 
 
 @register.filter

@@ -24,6 +24,7 @@ from .feeds import calendar_deadlines, calendar_reset, calendar_sessions
 from .imports import import_confirm, import_upload
 from .indicators import indicator_detail, indicator_list
 from .notifications import notification_list, notifications_mark_read, reminder_mute
+from .nudges import commitment_flag_risk, commitment_remind_side, risk_flag_clear
 from .protocols import (
     protocol_detail,
     protocol_edit,
@@ -53,6 +54,9 @@ from .sessions import (
 )
 
 __all__ = [
+    "commitment_flag_risk",
+    "commitment_remind_side",
+    "risk_flag_clear",
     "search_everything",
     "LIST_COUNT_CAP",
     "PAGE_SIZE",

@@ -38,6 +38,7 @@ from ._access import (
     _partial,
     _visible_commitments,
 )
+from .nudges import side_panel
 
 
 @require_GET
@@ -118,6 +119,7 @@ def _commitment_context(request: HttpRequest, commitment: Commitment, form=None)
         "updates": updates,
         "updates_count": commitment.updates.count(),
         "updates_shown": UPDATES_SHOWN,
+        "side_panel": side_panel(request, commitment),
     }
 
 
