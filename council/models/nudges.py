@@ -199,9 +199,12 @@ def stale_sides(commitments, today: datetime.date | None = None):
 
 def stale_parties_by_commitment(commitment_ids, today: datetime.date | None = None):
     """{commitment id: [party code, ...]} of the stale sides of those commitments."""
-    rows = stale_sides(Commitment.objects.filter(pk__in=list(commitment_ids)), today)
-    codes = dict(Party.objects.values_list("pk", "code"))
+    rows = (
+        stale_sides(Commitment.objects.filter(pk__in=list(commitment_ids)), today)
+        .values_list("commitment_id", "party__code")
+        .order_by("commitment_id", "party__order", "party__code")
+    )
     found: dict[int, list[str]] = {}
-    for row in rows:
-        found.setdefault(row["commitment_id"], []).append(codes.get(row["party_id"], ""))
+    for commitment_id, code in rows:
+        found.setdefault(commitment_id, []).append(code)
     return found

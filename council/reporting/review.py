@@ -32,7 +32,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import querysets
-from ..models import Commitment, Responsibility, Review, Session, StatusUpdate
+from ..models import (
+    Commitment,
+    Responsibility,
+    Review,
+    Session,
+    StatusUpdate,
+    stale_parties_by_commitment,
+)
 
 BY_SECTOR = "sector"
 BY_AGENCY = "agency"
@@ -248,8 +255,9 @@ def as_item(values: tuple, by: str) -> Item:
 
 
 def load(session: Session, pks: Iterable[int]) -> dict[int, Commitment]:
-    """The full rows of ``pks`` with what the table shows: four queries whatever their
-    number (the rows, their agencies, this session's decisions, their latest reports).
+    """The full rows of ``pks`` with what the table shows: a fixed number of queries
+    whatever their number (the rows, their agencies, this session's decisions, their
+    latest reports, their stale sides; the sides at risk come with the rows).
     """
     pks = list(pks)
     commitments = (
@@ -267,10 +275,12 @@ def load(session: Session, pks: Iterable[int]) -> dict[int, Commitment]:
         )
     )
     latest = latest_reports(pks)
+    stale = stale_parties_by_commitment(pks)
     loaded = {}
     for commitment in commitments:
         commitment.decision = commitment.decisions_here[0] if commitment.decisions_here else None
         commitment.latest_note, commitment.latest_at = latest.get(commitment.pk, ("", None))
+        commitment.stale_parties = stale.get(commitment.pk, [])
         loaded[commitment.pk] = commitment
     return loaded
 
