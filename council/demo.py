@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from . import roles, services
+from .demo_notify import load_notify_demo
 from .models import (
     Agency,
     AgendaItem,
@@ -516,6 +517,7 @@ def load_demo(path: Path = DEMO_FILE, today: datetime.date | None = None) -> Dem
     # Reference data's plain values are English, whatever language is active.
     with transaction.atomic(), translation.override("en"):
         loader.load()
+        load_notify_demo(loader)
     # What is due today goes out now (to the console in the demo), so the
     # notification pages and the reminder log have something to show.
     services.reminders_scan(today=loader.today)

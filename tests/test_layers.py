@@ -23,6 +23,7 @@ LAYERS = {
             "urls",
             "middleware",
             "demo",
+            "demo_notify",
             "backup",
             "login_throttle",
             "context_processors",
