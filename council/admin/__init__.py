@@ -14,6 +14,7 @@ from .commitments import (
 )
 from .councils import CoChairAdmin, CouncilAdmin, EventAdmin
 from .indicators import IndicatorAdmin, ObservationAdmin, TargetAdmin
+from .nudges import RiskFlagAdmin, SideNudgeAdmin
 from .protocols import ProtocolAdmin, ProtocolFileAdmin, SignatoryAdmin
 from .reference import AgencyAdmin, PartyAdmin, PersonAdmin, SectorAdmin
 from .reminders import ReminderAdmin, ReminderMuteAdmin, ReminderRuleAdmin
@@ -21,6 +22,8 @@ from .sessions import AgendaItemAdmin, ParticipantAdmin, SessionAdmin
 from .versions import AgendaItemVersionAdmin, CommitmentVersionAdmin
 
 __all__ = [
+    "RiskFlagAdmin",
+    "SideNudgeAdmin",
     "CommitmentVersionAdmin",
     "AgendaItemVersionAdmin",
     "ServiceAdmin",
