@@ -98,7 +98,7 @@ def test_accept_and_return_tell_the_side_that_reported(sides, django_capture_on_
     assert recipients(Event.COMPLETION_RETURNED) == ["focal_kg"]
     (message,) = [m for m in mail.outbox if m.to == ["focal_kg@example.org"]]
     # Kyrgyz, the recipient's language; the reason is in the mail.
-    assert message.subject.startswith("Аткарылышы кайтарылды")
+    assert message.subject.startswith("Аткаруу кайтарылды:")
     assert "Attach the signed act" in message.body
     services.commitment_change_status(
         commitment=commitment,
