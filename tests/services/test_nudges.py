@@ -177,7 +177,10 @@ def test_stale_sides_since_the_last_session_or_in_n_days(world, kg):
     # A withdrawn report does not count.
     update = StatusUpdate.objects.filter(agency=agency_a).latest()
     services.status_update_withdraw(update=update, by=None, reason="Ошибка")
-    assert stale_parties_by_commitment([commitment.pk], today) == {commitment.pk: ["KZ", "KG"]}
+    assert sorted(stale_parties_by_commitment([commitment.pk], today)[commitment.pk]) == [
+        "KG",
+        "KZ",
+    ]
     # In N days instead: the report of 1 July is older than 100 days on 3 December.
     Council.objects.filter(pk=council.pk).update(stale_after_days=200)
     with at((2026, 7, 2)):
@@ -186,7 +189,10 @@ def test_stale_sides_since_the_last_session_or_in_n_days(world, kg):
         )
     assert stale_parties_by_commitment([commitment.pk], today) == {commitment.pk: ["KG"]}
     Council.objects.filter(pk=council.pk).update(stale_after_days=100)
-    assert stale_parties_by_commitment([commitment.pk], today) == {commitment.pk: ["KZ", "KG"]}
+    assert sorted(stale_parties_by_commitment([commitment.pk], today)[commitment.pk]) == [
+        "KG",
+        "KZ",
+    ]
 
 
 def test_a_commitment_adopted_at_the_last_session_or_closed_is_not_stale(world):
