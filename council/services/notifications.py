@@ -107,7 +107,7 @@ def deliver_after_commit(ids: Iterable[int]) -> None:
 
                 reminder_deliver(reminder_id=reminder_id)
             else:
-                task.apply_async((reminder_id,))
+                task.apply_async((reminder_id,), retry=False)  # a down broker: fail fast
         except Exception:  # the row stays pending: the next scan delivers it
             logger.exception("could not hand notification %s to delivery", reminder_id)
             return

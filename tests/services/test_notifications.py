@@ -9,6 +9,20 @@ from council import roles, services
 from council.models import Commitment, Reminder, ReminderMute, Responsibility, User
 from council.services.notifications import Event, notify
 
+from ..conftest import point_celery_at
+
+
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Deliveries run in this process, as without Redis (CI sets REDIS_URL for every
+    test; the worker's own test is in tests/integration/)."""
+    from council.celery import app
+
+    saved = {"eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+    point_celery_at("memory://", eager=True)
+    yield
+    point_celery_at(saved["broker_url"], eager=saved["eager"])
+
 
 @pytest.fixture
 def sides(world):

@@ -24,6 +24,7 @@ from council.models import (
 )
 
 from ..factories import CommitmentFactory, ResponsibilityFactory, SessionFactory
+from ..services.test_notifications import eager_celery  # noqa: F401  (autouse fixture)
 
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 

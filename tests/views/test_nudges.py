@@ -12,6 +12,7 @@ from council import roles, services
 from council.models import Reminder, Responsibility, RiskFlag, SideNudge, User
 
 from ..factories import SessionFactory
+from ..services.test_notifications import eager_celery  # noqa: F401  (autouse fixture)
 from .pages import HX
 
 
