@@ -25,6 +25,15 @@ def _side_party(commitment: Commitment, party: Party) -> None:
         )
 
 
+def _open(commitment: Commitment) -> None:
+    if not commitment.is_open:
+        raise ValidationError(
+            _("The commitment is “%(status)s”: its sides are no longer followed up.")
+            % {"status": commitment.get_status_display()},
+            code="closed",
+        )
+
+
 def _checked_text(value: str, field: str, *, required: str | None) -> str:
     value = (value or "").strip()
     if required and not value:
@@ -49,6 +58,7 @@ def risk_flag_raise(
         raise PermissionDenied(
             _("Only the council's secretariat or this side's focal points may flag it at risk.")
         )
+    _open(commitment)
     reason = _checked_text(reason, "reason", required=_("Say why this side is at risk."))
     _side_party(commitment, party)
     already = ValidationError(
@@ -97,6 +107,7 @@ def side_remind_now(
     side was already reminded today; refused when nobody can receive it."""
     if by is not None and not Policy(by).can_remind_side(commitment):
         raise PermissionDenied(_("Only the council's secretariat may send a reminder now."))
+    _open(commitment)
     note = _checked_text(note, "note", required=None)
     _side_party(commitment, party)
     today = local_today()

@@ -61,7 +61,8 @@ def side_panel(request: HttpRequest, commitment: Commitment, **extra) -> dict:
         "sides": sides,
         "flags": flags,
         "nudges": nudges,
-        "can_remind": policy.can_remind_side(commitment),
+        "can_remind": commitment.is_open and policy.can_remind_side(commitment),
+        "is_open": commitment.is_open,
         "can_flag_any": any(side.can_flag for side in sides),
         **extra,
     }

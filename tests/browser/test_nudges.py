@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize("width", [390, 1366])
 def test_remind_now_and_flag_at_risk(demo_site, sign_in, catalogues, width):  # noqa: F811
-    commitment = Commitment.objects.get(session__number=13, clause="2.12")
+    commitment = Commitment.objects.get(session__number=13, clause="2.4")
     url = demo_site.url + reverse("council:commitment-detail", args=[commitment.pk])
 
     page = sign_in("secretariat", "secretariat-demo-2026")
@@ -57,8 +57,15 @@ def test_remind_now_and_flag_at_risk(demo_site, sign_in, catalogues, width):  # 
     risk = focal.locator("#risk-flags")
     expect(risk.get_by_role("heading", name="Стороны под угрозой")).to_be_visible()
     expect(focal.locator("#remind-now form")).to_have_count(0)  # not the focal point's
-    # Only their own side is theirs to flag.
+    # Only their own side is theirs to flag. The demo's flag on it is cleared first.
     expect(risk.get_by_text("Отметить сторону Казахстан как под угрозой")).to_have_count(0)
+    expect(risk).to_contain_text("Токтогульской ГЭС")
+    risk.get_by_text("Снять отметку", exact=True).click()
+    risk.get_by_label("Примечание (необязательно)").fill("Ремонт перенесён на март.")
+    risk.get_by_role("button", name=re.compile("Снять отметку")).click()
+    risk = focal.locator("#risk-flags")
+    expect(risk.get_by_role("status")).to_contain_text("Отметка о риске стороны Кыргызстан снята")
+    expect(focal.locator("#commitment-status [data-at-risk]")).to_have_count(0)
     risk.get_by_text("Отметить сторону Кыргызстан как под угрозой").click()
     risk.get_by_role("button", name=re.compile("Отметить угрозу")).click()
     risk = focal.locator("#risk-flags")
@@ -74,6 +81,6 @@ def test_remind_now_and_flag_at_risk(demo_site, sign_in, catalogues, width):  # 
     no_sideways_scroll(focal)
     shoot(focal, "risk-flagged-ru", width)
     # The list shows it next to the status too.
-    focal.goto(demo_site.url + reverse("council:commitment-list") + "?q=2.12")
+    focal.goto(demo_site.url + reverse("council:commitment-list") + "?q=2.4")
     expect(focal.locator("[data-at-risk] >> visible=true").first).to_be_visible()
     no_sideways_scroll(focal)

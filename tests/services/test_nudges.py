@@ -141,6 +141,22 @@ def test_focal_point_flags_own_side_and_clears_it(
     assert RiskFlag.objects.count() == 2 and RiskFlag.objects.open().count() == 1
 
 
+def test_a_closed_commitment_is_not_flagged_or_reminded(world, kg, focal_kg):
+    Commitment.objects.filter(pk=world.commitment_a.pk).update(status="cancelled")
+    world.commitment_a.refresh_from_db()
+    for call in (
+        lambda: services.risk_flag_raise(
+            commitment=world.commitment_a, party=kg.party, reason="x", by=focal_kg
+        ),
+        lambda: services.side_remind_now(
+            commitment=world.commitment_a, party=kg.party, by=world.users["secretariat"]
+        ),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            call()
+        assert refused.value.code == "closed"
+
+
 def test_a_party_without_agency_is_not_a_side(world):
     uz = world.other_council.parties.get(code="UZ")
     with pytest.raises(ValidationError):
