@@ -125,27 +125,27 @@ class SideNudge(models.Model):
 
 
 def stale_cutoffs(council_ids, today: datetime.date | None = None) -> dict[int, datetime.date]:
-    """The day from which each council expects a report from every side: ``today`` minus
-    the council's ``stale_after_days``, or the first day of its last session held (two
-    queries whatever the number of councils). A council with neither has no cutoff."""
+    """The day from which each council (of ``council_ids``, a list or a query) expects a
+    report from every side: ``today`` minus the council's ``stale_after_days``, or the
+    first day of its last session held. One query; a council with neither has none."""
     today = today or local_today()
+    last_held = (
+        Session.objects.held()
+        .filter(council=OuterRef("pk"), start_date__lte=today)
+        .order_by("-start_date")
+        .values("start_date")[:1]
+    )
+    councils = (
+        Council.objects.filter(pk__in=council_ids)
+        .annotate(last_held=models.Subquery(last_held))
+        .values_list("pk", "stale_after_days", "last_held")
+    )
     cutoffs: dict[int, datetime.date] = {}
-    councils = Council.objects.filter(pk__in=council_ids).values_list("pk", "stale_after_days")
-    since_session = []
-    for council_id, days in councils:
+    for council_id, days, last in councils:
         if days:
             cutoffs[council_id] = today - datetime.timedelta(days=days)
-        else:
-            since_session.append(council_id)
-    if since_session:
-        last = (
-            Session.objects.held()
-            .filter(council__in=since_session, start_date__lte=today)
-            .values("council_id")
-            .annotate(last=models.Max("start_date"))
-            .values_list("council_id", "last")
-        )
-        cutoffs.update(dict(last))
+        elif last:
+            cutoffs[council_id] = last
     return cutoffs
 
 
@@ -153,18 +153,19 @@ def stale_sides(commitments, today: datetime.date | None = None):
     """The stale sides of ``commitments`` as ``Responsibility`` values (commitment_id,
     party_id), one row per side: the commitment is open and monitored, was adopted before
     its council's cutoff, and no report by an agency of that party (not withdrawn) was
-    made since the cutoff. One query; the cutoffs come from ``stale_cutoffs``."""
+    made since the cutoff. Two queries, whatever the rows: the councils' cutoffs
+    (``stale_cutoffs``) and, when evaluated, the sides."""
     commitments = commitments.open().monitored()
-    council_ids = commitments.order_by().values_list("council_id", flat=True).distinct()
-    cutoffs = stale_cutoffs(list(council_ids), today)
-    if not cutoffs:
-        return Responsibility.objects.none().values("commitment_id", "party_id")
+    cutoffs = stale_cutoffs(commitments.order_by().values("council_id"), today)
     zone = timezone.get_current_timezone()
+    # No cutoff anywhere: the day is NULL and nothing matches (the query still runs, so
+    # a page runs as many queries with stale sides as without).
     cutoff_day = models.Case(
         *(
             models.When(commitment__council_id=pk, then=models.Value(day))
             for pk, day in cutoffs.items()
         ),
+        default=models.Value(None),
         output_field=models.DateField(),
     )
     cutoff_at = models.Case(
@@ -175,6 +176,7 @@ def stale_sides(commitments, today: datetime.date | None = None):
             )
             for pk, day in cutoffs.items()
         ),
+        default=models.Value(None),
         output_field=models.DateTimeField(),
     )
     reported = StatusUpdate.objects.filter(
@@ -184,10 +186,7 @@ def stale_sides(commitments, today: datetime.date | None = None):
         created_at__gte=OuterRef("stale_since_at"),
     )
     return (
-        Responsibility.objects.filter(
-            commitment__in=commitments.order_by().values("pk"),
-            commitment__council_id__in=list(cutoffs),
-        )
+        Responsibility.objects.filter(commitment__in=commitments.order_by().values("pk"))
         .annotate(stale_since=cutoff_day, stale_since_at=cutoff_at)
         .filter(commitment__adopted_on__lt=models.F("stale_since"))
         .filter(~Exists(reported))

@@ -166,7 +166,7 @@ def _notify_assigned(commitment: Commitment, agencies: Iterable[Agency], by: Use
             commitment=commitment,
             about=f"c{commitment.pk}a{agency.pk}",
             actor=by,
-            party=agency.party,
+            party=agency.party_id,
             agency=agency,
         )
 
@@ -440,19 +440,19 @@ def _notify_status(
     when it named none)."""
     S = Commitment.Status
     if to == S.COMPLETION_REPORTED:
-        party = update.agency.party if update.agency_id else None
+        party = Agency.objects.filter(pk=update.agency_id).values_list("party_id", flat=True)
+        party = party.first() if update.agency_id else None
         event = Event.COMPLETION_REPORTED
     elif current == S.COMPLETION_REPORTED and to in (S.COMPLETED, S.IN_PROGRESS):
         event = Event.COMPLETION_ACCEPTED if to == S.COMPLETED else Event.COMPLETION_RETURNED
-        reported = (
+        party = (
             StatusUpdate.objects.filter(
                 commitment=commitment, to_status=S.COMPLETION_REPORTED, withdrawn_at__isnull=True
             )
-            .select_related("agency__party")
             .order_by("-created_at", "-pk")
+            .values_list("agency__party_id", flat=True)
             .first()
         )
-        party = reported.agency.party if reported and reported.agency_id else None
     else:
         return
     notify(event, commitment=commitment, about=update, actor=by, party=party, detail=update.note)

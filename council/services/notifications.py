@@ -41,7 +41,7 @@ def notify(
     commitment: Commitment,
     about: models.Model | str,
     actor: User | None,
-    party: Party | None = None,
+    party: Party | int | None = None,
     agency: Agency | None = None,
     detail: str = "",
 ) -> int:
@@ -50,12 +50,14 @@ def notify(
 
     ``about`` is the object the event is about (the report, the flag, the request), or a
     text naming it: with the recipient it makes the key, so the same event about the same
-    object is notified once. ``party`` is the side concerned; ``agency`` the agency a new
+    object is notified once. ``party`` is the side concerned (a party or its id); ``agency``
+    the agency a new
     commitment is assigned to. Who hears of it: ``recipient_ids``.
     """
     event = Event(event)
+    party_id = party.pk if isinstance(party, Party) else party
     ref = about if isinstance(about, str) else f"{about._meta.model_name}{about.pk}"
-    users = recipient_ids(event, commitment, party=party, agency=agency)
+    users = recipient_ids(event, commitment, party=party_id, agency=agency)
     users.discard(getattr(actor, "pk", None))
     muted = set(
         ReminderMute.objects.filter(user__in=users, council_id=commitment.council_id).values_list(
@@ -73,7 +75,7 @@ def notify(
             recipient_id=user_id,
             council_id=commitment.council_id,
             commitment=commitment,
-            party=party,
+            party_id=party_id,
             actor=actor if getattr(actor, "pk", None) else None,
             detail=detail.strip(),
             occurrence=local_today(),
@@ -117,7 +119,11 @@ def deliver_after_commit(ids: Iterable[int]) -> None:
 
 
 def recipient_ids(
-    event: str, commitment: Commitment, *, party: Party | None = None, agency: Agency | None = None
+    event: str,
+    commitment: Commitment,
+    *,
+    party: int | None = None,
+    agency: Agency | None = None,
 ) -> set[int]:
     """The active users an event concerns (before the actor and mutes are taken out).
 
@@ -155,12 +161,12 @@ def secretariat_ids(commitment: Commitment) -> set[int]:
     )
 
 
-def side_focal_point_ids(commitment: Commitment, party: Party | None) -> set[int]:
+def side_focal_point_ids(commitment: Commitment, party: Party | int | None) -> set[int]:
     """Focal points of the side's responsible agencies (every side's when ``party`` is
     None), and of the bodies above them (``querysets.agency_subtree``'s rule upwards)."""
     agencies = Responsibility.objects.filter(commitment=commitment)
     if party is not None:
-        agencies = agencies.filter(party=party)
+        agencies = agencies.filter(party_id=getattr(party, "pk", party))
     return focal_point_ids(agencies.values_list("agency_id", flat=True))
 
 

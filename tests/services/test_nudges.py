@@ -232,7 +232,7 @@ def test_stale_is_one_query_whatever_the_number_of_rows(world, django_assert_num
     for _ in range(5):
         c = CommitmentFactory(session=world.session)
         ResponsibilityFactory(commitment=c, agency=world.users["focal_a"].agency)
-    # council ids, the councils' settings, their last sessions, the sides.
-    with django_assert_num_queries(4):
+    # The councils' cutoffs, the sides.
+    with django_assert_num_queries(2):
         rows = list(stale_sides(Commitment.objects.all(), datetime.date(2026, 12, 3)))
     assert len(rows) >= 6
