@@ -12,6 +12,7 @@ council's mute holds for its events as for its reminders.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 
 from django.db import models, transaction
@@ -96,22 +97,33 @@ def notify(
     return len(ids)
 
 
-def deliver_after_commit(ids: Iterable[int]) -> None:
-    """Hand the new notifications to the delivery task (eager where Celery runs tasks in
-    process). The broker down: they stay pending and the next reminder scan sends them."""
+def deliver_after_commit(ids: Iterable[int]) -> threading.Thread | None:
+    """Hand the new notifications to the delivery task (in process where Celery runs
+    tasks eagerly: no broker, the demo). The hand-over to the broker runs beside the
+    request, so a page never waits on Redis; the broker down, it fails and the rows stay
+    pending for the next reminder scan."""
     from celery import current_app
 
-    task = current_app.tasks.get(DELIVERY_TASK)
+    ids = list(ids)
+    if current_app.conf.task_always_eager:
+        from .reminders import reminder_deliver
+
+        for reminder_id in ids:
+            reminder_deliver(reminder_id=reminder_id)
+        return
+    handing = threading.Thread(target=_hand_over, args=(ids,), daemon=True)
+    handing.start()
+    return handing
+
+
+def _hand_over(ids: list[int]) -> None:
+    from celery import current_app
+
     for reminder_id in ids:
         try:
-            if task is None:
-                from .reminders import reminder_deliver
-
-                reminder_deliver(reminder_id=reminder_id)
-            else:
-                task.apply_async((reminder_id,), retry=False)  # a down broker: fail fast
+            current_app.send_task(DELIVERY_TASK, args=(reminder_id,), retry=False)
         except Exception:  # the row stays pending: the next scan delivers it
-            logger.exception("could not hand notification %s to delivery", reminder_id)
+            logger.warning("could not hand notification %s to delivery", reminder_id)
             return
 
 

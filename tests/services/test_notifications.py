@@ -250,3 +250,28 @@ def test_unknown_event_is_refused(sides):
         services.commitment_return_completion(
             commitment=sides.commitment_a, by=sides.users["manager"], reason=""
         )
+
+
+def test_with_the_broker_down_the_save_is_quick_and_the_scan_sends_it_later(
+    sides, django_capture_on_commit_callbacks
+):
+    import time
+
+    users = sides.users
+    point_celery_at("redis://127.0.0.1:6399/0", eager=False)  # nothing listens there
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.commitment_change_status(
+            commitment=sides.commitment_a,
+            to=Commitment.Status.COMPLETION_REPORTED,
+            by=users["focal_a"],
+            note="Done",
+        )
+    started = time.monotonic()
+    for callback in callbacks:
+        callback()
+    assert time.monotonic() - started < 1  # the request does not wait on the broker
+    pending = Reminder.objects.filter(kind=Event.COMPLETION_REPORTED)
+    assert set(pending.values_list("status", flat=True)) == {"pending"} and not mail.outbox
+    services.reminders_scan()  # in process, as beat's scan would through the worker
+    assert set(pending.values_list("status", flat=True)) == {"sent"}
+    assert len([m for m in mail.outbox if "awaiting review" in m.subject]) == 2
