@@ -49,14 +49,14 @@ def side_badges(commitment) -> str:
     at_risk = getattr(commitment, "at_risk_parties", None)
     if at_risk:
         badges += format_html(
-            ' <span class="badge text-bg-warning" data-at-risk="{}">{}</span>',
+            ' <span class="badge text-bg-warning text-wrap" data-at-risk="{}">{}</span>',
             at_risk,
             _("At risk: %(parties)s") % {"parties": at_risk},
         )
     stale = getattr(commitment, "stale_parties", None)
     if stale:
         badges += format_html(
-            ' <span class="badge text-bg-light border border-warning" data-stale="{}">{}</span>',
+            ' <span class="badge text-bg-light border border-warning text-wrap" data-stale="{}">{}</span>',
             ", ".join(stale),
             _("No report: %(parties)s") % {"parties": ", ".join(stale)},
         )
