@@ -56,7 +56,8 @@ def side_badges(commitment) -> str:
     stale = getattr(commitment, "stale_parties", None)
     if stale:
         badges += format_html(
-            ' <span class="badge text-bg-light border border-warning text-wrap" data-stale="{}">{}</span>',
+            ' <span class="badge text-bg-light border border-warning text-wrap"'
+            ' data-stale="{}">{}</span>',
             ", ".join(stale),
             _("No report: %(parties)s") % {"parties": ", ".join(stale)},
         )

@@ -58,7 +58,7 @@ def test_reporting_completion_tells_managers_once_after_commit(
             agency=users["focal_a"].agency,
         )
     assert len(callbacks) == 1
-    assert recipients(Event.COMPLETION_REPORTED) == ["admin", "manager"]
+    assert recipients(Event.COMPLETION_REPORTED) == ["manager"]
     sent = [m for m in mail.outbox if m.to == ["manager@example.org"]]
     assert len(sent) == 1
     assert sent[0].subject.startswith("Completion reported, awaiting review:")
@@ -77,7 +77,7 @@ def test_reporting_completion_tells_managers_once_after_commit(
             actor=users["focal_a"],
         )
     assert again == 0
-    assert Reminder.objects.filter(kind=Event.COMPLETION_REPORTED).count() == 2
+    assert Reminder.objects.filter(kind=Event.COMPLETION_REPORTED).count() == 1
     assert len([m for m in mail.outbox if m.to == ["manager@example.org"]]) == 1
 
 
@@ -181,13 +181,13 @@ def test_a_muted_council_hears_of_no_event(sides, django_capture_on_commit_callb
             by=users["focal_a"],
             note="Done",
         )
-    assert recipients(Event.COMPLETION_REPORTED) == ["admin"]
+    assert recipients(Event.COMPLETION_REPORTED) == []
 
 
 @pytest.mark.parametrize(
     ("event", "expected", "subject"),
     [
-        (Event.EXTENSION_REQUESTED, ["admin", "manager", "secretariat"], "Extension requested:"),
+        (Event.EXTENSION_REQUESTED, ["manager", "secretariat"], "Extension requested:"),
         (Event.EXTENSION_DECIDED, ["focal_kg"], "Extension decided:"),
     ],
 )
@@ -274,4 +274,4 @@ def test_with_the_broker_down_the_save_is_quick_and_the_scan_sends_it_later(
     assert set(pending.values_list("status", flat=True)) == {"pending"} and not mail.outbox
     services.reminders_scan()  # in process, as beat's scan would through the worker
     assert set(pending.values_list("status", flat=True)) == {"sent"}
-    assert len([m for m in mail.outbox if "awaiting review" in m.subject]) == 2
+    assert len([m for m in mail.outbox if "awaiting review" in m.subject]) == 1
