@@ -7,7 +7,5 @@ def notifications(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "unread_notifications": Reminder.objects.filter(
-            recipient=user, status=Reminder.Status.SENT, read_at__isnull=True
-        ).count()
+        "unread_notifications": Reminder.objects.inbox(user).filter(read_at__isnull=True).count()
     }

@@ -33,6 +33,7 @@ from . import roles, services
 from .demo_compliance import load_compliance
 from .demo_cycles import load_cycles_demo
 from .demo_extensions import load_extension_demo
+from .demo_notify import load_notify_demo
 from .demo_sides import load_sides_demo
 from .models import (
     Agency,
@@ -558,6 +559,7 @@ def load_demo(path: Path = DEMO_FILE, today: datetime.date | None = None) -> Dem
     with transaction.atomic(), translation.override("en"):
         loader.load()
         load_compliance(loader)
+        load_notify_demo(loader)
     # What is due today goes out now (to the console in the demo), so the
     # notification pages and the reminder log have something to show.
     services.reminders_scan(today=loader.today)

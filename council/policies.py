@@ -396,6 +396,25 @@ class Policy:
         """Setting a party's score by hand, with a reason: the council's secretariat."""
         return self.can_edit_council_records(council_id)
 
+    # A side of a commitment (the commitment and one responsible party) -----------------
+
+    def speaks_for_side(self, commitment: Commitment, party_id: int) -> bool:
+        """A focal point of an agency of ``party_id`` responsible for ``commitment`` (or
+        of a body above it). Uses prefetched responsibilities."""
+        return self.is_focal_point and any(
+            r.party_id == party_id and r.agency_id in self.agency_ids
+            for r in commitment.responsibilities.all()
+        )
+
+    def can_flag_risk(self, commitment: Commitment, party_id: int) -> bool:
+        """Raise or clear a side's "at risk" flag: the council's secretariat, or a focal
+        point for their own party's side."""
+        return self.can_edit_commitment(commitment) or self.speaks_for_side(commitment, party_id)
+
+    def can_remind_side(self, commitment: Commitment) -> bool:
+        """Send a side's focal points a reminder now: the council's secretariat."""
+        return self.can_edit_commitment(commitment)
+
     # Accounts and reminders -----------------------------------------------------------
 
     def can_edit_account(self, account: User) -> bool:

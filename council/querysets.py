@@ -132,14 +132,33 @@ class CommitmentQuerySet(models.QuerySet):
             )
         )
 
+    def with_risk_flags(self) -> CommitmentQuerySet:
+        """Annotate ``at_risk_parties``: the codes of the sides flagged at risk and not
+        cleared ("KG", "KZ, KG"), or None; the status badge shows them. A subquery per
+        row of the page, not a query."""
+        RiskFlag = apps.get_model("council", "RiskFlag")
+        codes = (
+            RiskFlag.objects.filter(commitment=models.OuterRef("pk"), cleared_at__isnull=True)
+            .order_by()
+            .values("commitment")
+            .annotate(codes=models.StringAgg("party__code", Value(", ")))
+            .values("codes")
+        )
+        return self.annotate(at_risk_parties=models.Subquery(codes))
+
     def for_list(self) -> CommitmentQuerySet:
-        """What a commitment list row shows: session, council, sector, responsible agencies."""
-        return self.select_related("session__council", "sector").prefetch_related(
-            models.Prefetch(
-                "responsibilities",
-                queryset=apps.get_model("council", "Responsibility").objects.select_related(
-                    "agency__party", "party"
-                ),
+        """What a commitment list row shows: session, council, sector, responsible agencies,
+        the sides at risk."""
+        return (
+            self.with_risk_flags()
+            .select_related("session__council", "sector")
+            .prefetch_related(
+                models.Prefetch(
+                    "responsibilities",
+                    queryset=apps.get_model("council", "Responsibility").objects.select_related(
+                        "agency__party", "party"
+                    ),
+                )
             )
         )
 
@@ -150,8 +169,10 @@ class CommitmentQuerySet(models.QuerySet):
         query that found it; a template reaching for another column raises in the page
         tests (fetch mode RAISE) instead of loading it row by row. The responsible
         agencies come from ``attach_responsible``."""
-        return self.select_related("session__council", "sector").only(
-            *LIST_PAGE_FIELDS, *localized(*LIST_PAGE_NAMES)
+        return (
+            self.with_risk_flags()
+            .select_related("session__council", "sector")
+            .only(*LIST_PAGE_FIELDS, *localized(*LIST_PAGE_NAMES))
         )
 
 

@@ -26,6 +26,7 @@ from django.db import DatabaseError
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from . import roles, workdays
 from .cycles import DUE, interim_reports, period_of, reporting_period
@@ -357,7 +358,10 @@ def may_send_now(reminder: Reminder, now: datetime.datetime | None = None) -> bo
 
 
 def still_relevant(reminder: Reminder) -> bool:
-    """A reminder about a commitment since done (or a session since held) is not sent."""
+    """A reminder about a commitment since done (or a session since held) is not sent;
+    an event notification tells of something that happened, and is always sent."""
+    if reminder.is_event:
+        return True
     if reminder.kind == Kind.INTERIM_REPORT:  # the cycle may have been stopped since
         return (
             reminder.commitment.status in Commitment.OPEN_STATUSES
@@ -396,15 +400,27 @@ def build_message(reminder: Reminder) -> EmailMultiAlternatives:
     no mail should carry; the HTML escapes the subject like any other text.
     """
     recipient = reminder.recipient
+    name = "event" if reminder.is_event else "reminder"
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         context = message_context(reminder)
-        subject = one_line(render_to_string("email/reminder_subject.txt", context))
+        subject = one_line(render_to_string(f"email/{name}_subject.txt", context))
         context["subject"] = subject
-        text = xml_safe(render_to_string("email/reminder.txt", context))
-        html = xml_safe(render_to_string("email/reminder.html", context))
+        text = xml_safe(render_to_string(f"email/{name}.txt", context))
+        html = xml_safe(render_to_string(f"email/{name}.html", context))
     message = EmailMultiAlternatives(subject=subject, body=text, to=[recipient.email])
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _event_detail_labels() -> dict[str, str]:
+    Event = Reminder.Event
+    return {
+        Event.COMPLETION_REPORTED: _("Report"),
+        Event.COMPLETION_RETURNED: _("Reason"),
+        Event.AT_RISK: _("Reason"),
+        Event.EXTENSION_REQUESTED: _("Request"),
+        Event.EXTENSION_DECIDED: _("Decision"),
+    }
 
 
 def message_context(reminder: Reminder) -> dict:
@@ -433,6 +449,14 @@ def message_context(reminder: Reminder) -> dict:
             )
             context["interim_period"] = period
             context["days_left"] = (period.due - today).days
+    if reminder.is_event:
+        context["party"] = reminder.party
+        context["actor"] = (
+            (reminder.actor.get_full_name() or reminder.actor.username)
+            if reminder.actor_id
+            else _("The council's secretariat")
+        )
+        context["detail_label"] = _event_detail_labels().get(reminder.kind, _("Note"))
     if reminder.kind == Kind.SESSION_PREPARATION:
         context["session"] = reminder.session
         context["commitments"] = (

@@ -76,6 +76,17 @@ council_patterns = [
         name="reporting-cycle-stop",
     ),
     path(
+        "commitments/<int:pk>/sides/<int:party_pk>/remind/",
+        views.commitment_remind_side,
+        name="commitment-remind-side",
+    ),
+    path(
+        "commitments/<int:pk>/sides/<int:party_pk>/risk/",
+        views.commitment_flag_risk,
+        name="commitment-flag-risk",
+    ),
+    path("risk-flags/<int:pk>/clear/", views.risk_flag_clear, name="risk-flag-clear"),
+    path(
         "commitments/<int:pk>/accept/",
         views.commitment_accept_completion,
         name="commitment-accept-completion",

@@ -28,6 +28,7 @@ LAYERS = {
             "demo_extensions",
             "demo_cycles",
             "demo_compliance",
+            "demo_notify",
             "backup",
             "login_throttle",
             "context_processors",

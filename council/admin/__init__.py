@@ -18,6 +18,7 @@ from .councils import CoChairAdmin, CouncilAdmin, EventAdmin
 from .cycles import ReportingCycleAdmin
 from .extensions import ExtensionRequestAdmin
 from .indicators import IndicatorAdmin, ObservationAdmin, TargetAdmin
+from .nudges import RiskFlagAdmin, SideNudgeAdmin
 from .protocols import ProtocolAdmin, ProtocolFileAdmin, SignatoryAdmin
 from .reference import AgencyAdmin, PartyAdmin, PersonAdmin, SectorAdmin
 from .reminders import ReminderAdmin, ReminderMuteAdmin, ReminderRuleAdmin
@@ -33,6 +34,8 @@ __all__ = [
     "WebhookEndpointAdmin",
     "WebhookDeliveryAdmin",
     "ApiTokenAdmin",
+    "RiskFlagAdmin",
+    "SideNudgeAdmin",
     "CommitmentVersionAdmin",
     "AgendaItemVersionAdmin",
     "ServiceAdmin",

@@ -23,6 +23,7 @@ from .cycles import ReportingCycle, ReportingPeriod
 from .events import Event, EventKind
 from .extensions import ExtensionRequest, ExtensionStatus
 from .indicators import Indicator, IndicatorUnit, Observation, ObservationQualifier, Target
+from .nudges import RiskFlag, SideNudge, stale_parties_by_commitment, stale_sides
 from .protocols import (
     Protocol,
     ProtocolFile,
@@ -32,7 +33,14 @@ from .protocols import (
     protocol_file_path,
 )
 from .reference import Agency, AgencyKind, Party, Person, Sector
-from .reminders import Reminder, ReminderKind, ReminderMute, ReminderRule, ReminderStatus
+from .reminders import (
+    NotificationEvent,
+    Reminder,
+    ReminderKind,
+    ReminderMute,
+    ReminderRule,
+    ReminderStatus,
+)
 from .sessions import AgendaItem, Participant, ParticipantRole, Session, SessionKind, SessionStatus
 from .sides import SILENCE_DAYS, CommitmentSide, SideStatus, derived_status
 from .versions import AgendaItemVersion, CommitmentVersion
@@ -91,6 +99,11 @@ __all__ = [
     "Observation",
     "Target",
     "ReminderKind",
+    "NotificationEvent",
+    "RiskFlag",
+    "SideNudge",
+    "stale_parties_by_commitment",
+    "stale_sides",
     "ReminderRule",
     "ReminderStatus",
     "Reminder",

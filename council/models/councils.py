@@ -68,6 +68,15 @@ class Council(models.Model):
             "carried out; progress notes, files and people are never shown there."
         ),
     )
+    stale_after_days = models.PositiveSmallIntegerField(
+        _("stale after (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A side with no progress report for this many days is marked stale. Empty: "
+            "stale when it has not reported since the last session held."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

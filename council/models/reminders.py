@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .base import choices_check
 from .commitments import Commitment
 from .councils import Council
+from .reference import Party
 from .sessions import Session
 
 
@@ -22,6 +23,24 @@ class ReminderKind(models.TextChoices):
     SESSION_PREPARATION = "session_preparation", _("Preparation of a session")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest for managers")
     INTERIM_REPORT = "interim_report", _("Interim report due")
+
+
+class NotificationEvent(models.TextChoices):
+    """Notifications sent when something happens (not on a schedule): each is a
+    ``Reminder`` whose key names the event, the object and the recipient."""
+
+    ASSIGNED = "event_assigned", _("New commitment for your agency")
+    COMPLETION_REPORTED = "event_completion_reported", _("Completion reported")
+    COMPLETION_ACCEPTED = "event_completion_accepted", _("Completion accepted")
+    COMPLETION_RETURNED = "event_completion_returned", _("Completion returned")
+    EXTENSION_REQUESTED = "event_extension_requested", _("Extension requested")
+    EXTENSION_DECIDED = "event_extension_decided", _("Extension decided")
+    AT_RISK = "event_at_risk", _("Side flagged at risk")
+    REMIND_NOW = "event_remind_now", _("Reminder from the secretariat")
+
+
+# What a ``Reminder`` may be: a scheduled reminder or an event notification.
+REMINDER_KINDS = [*ReminderKind.choices, *NotificationEvent.choices]
 
 
 class ReminderRule(models.Model):
@@ -83,6 +102,15 @@ class ReminderStatus(models.TextChoices):
     SKIPPED = "skipped", _("Skipped")
 
 
+class ReminderQuerySet(models.QuerySet):
+    def inbox(self, user) -> ReminderQuerySet:
+        """What the user's notifications page lists: reminders once mailed, and event
+        notifications from the moment they are recorded (mailed or not)."""
+        return self.filter(recipient=user).filter(
+            Q(status=ReminderStatus.SENT) | Q(kind__in=NotificationEvent.values)
+        )
+
+
 class Reminder(models.Model):
     """One reminder to one person, recorded before it is sent; its key makes it happen once.
 
@@ -93,8 +121,10 @@ class Reminder(models.Model):
 
     Status = ReminderStatus
 
+    Event = NotificationEvent
+
     key = models.CharField(_("key"), max_length=200, unique=True)
-    kind = models.CharField(_("kind"), max_length=30, choices=ReminderKind)
+    kind = models.CharField(_("kind"), max_length=30, choices=REMINDER_KINDS)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
@@ -110,6 +140,19 @@ class Reminder(models.Model):
     session = models.ForeignKey(
         Session, verbose_name=_("session"), on_delete=models.PROTECT, null=True, blank=True
     )
+    # What an event notification is about: the side, who acted, what they wrote.
+    party = models.ForeignKey(
+        Party, verbose_name=_("side"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    detail = models.TextField(_("detail"), blank=True)
     occurrence = models.DateField(_("falls due on"))
     status = models.CharField(
         _("status"), max_length=10, choices=ReminderStatus, default=ReminderStatus.PENDING
@@ -120,12 +163,17 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
+    objects = ReminderQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
-            choices_check("kind", ReminderKind, "reminder_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[value for value, _label in REMINDER_KINDS]),
+                name="reminder_kind_valid",
+            ),
             choices_check("status", ReminderStatus, "reminder_status_valid"),
         ]
         indexes = [
@@ -144,6 +192,10 @@ class Reminder(models.Model):
         if self.session_id:
             return reverse("council:session-detail", args=[self.session_id])
         return reverse("council:dashboard")
+
+    @property
+    def is_event(self) -> bool:
+        return self.kind in NotificationEvent.values
 
 
 class ReminderMute(models.Model):

@@ -40,6 +40,7 @@ from ..models import (
     Review,
     Session,
     StatusUpdate,
+    stale_parties_by_commitment,
 )
 
 BY_SECTOR = "sector"
@@ -256,9 +257,9 @@ def as_item(values: tuple, by: str) -> Item:
 
 
 def load(session: Session, pks: Iterable[int]) -> dict[int, Commitment]:
-    """The full rows of ``pks`` with what the table shows: five queries whatever their
-    number (the rows, their agencies, this session's decisions, their latest reports,
-    their sides).
+    """The full rows of ``pks`` with what the table shows: a fixed number of queries
+    whatever their number (the rows, their agencies, this session's decisions, their
+    latest reports, their sides, their stale sides; the sides at risk come with the rows).
     """
     pks = list(pks)
     commitments = (
@@ -277,11 +278,13 @@ def load(session: Session, pks: Iterable[int]) -> dict[int, Commitment]:
     )
     latest = latest_reports(pks)
     sides = review_sides(pks)
+    stale = stale_parties_by_commitment(pks)
     loaded = {}
     for commitment in commitments:
         commitment.decision = commitment.decisions_here[0] if commitment.decisions_here else None
         commitment.latest_note, commitment.latest_at = latest.get(commitment.pk, ("", None))
         commitment.review_sides = sides.get(commitment.pk, [])
+        commitment.stale_parties = stale.get(commitment.pk, [])
         loaded[commitment.pk] = commitment
     return loaded
 

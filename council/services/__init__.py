@@ -39,6 +39,8 @@ from .extensions import (
 )
 from .imports import import_confirm, import_prepare, import_read
 from .indicators import indicator_save, observation_save, target_save
+from .notifications import notify
+from .nudges import risk_flag_clear, risk_flag_raise, side_remind_now
 from .protocols import (
     protocol_file_upload,
     protocol_file_withdraw,
@@ -95,6 +97,10 @@ __all__ = [
     "api_token_authenticate",
     "api_token_create",
     "api_token_revoke",
+    "notify",
+    "risk_flag_clear",
+    "risk_flag_raise",
+    "side_remind_now",
     "commitment_version_save",
     "commitment_version_withdraw",
     "agenda_item_version_save",

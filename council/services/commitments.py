@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..policies import COMPLETION_ACCEPTED_FROM, Policy
 from ._records import record_withdraw, save_with_history
+from .notifications import Event, notify
 from .sides import commitment_status_from_sides, sync_sides
 from .webhooks import webhook_emit
 
@@ -162,7 +163,24 @@ def commitment_create(
             council_id=commitment.council_id,
             data=hooks.commitment_data(commitment),
         )
+        _notify_assigned(commitment, [agency for agency, _role in responsibilities], by)
     return commitment
+
+
+def _notify_assigned(commitment: Commitment, agencies: Iterable[Agency], by: User | None) -> None:
+    """Tell each newly responsible agency's focal points. The system's own writes (the
+    demo loader, ``by=None``) notify nobody."""
+    if by is None:
+        return
+    for agency in agencies:
+        notify(
+            Event.ASSIGNED,
+            commitment=commitment,
+            about=f"c{commitment.pk}a{agency.pk}",
+            actor=by,
+            party=agency.party_id,
+            agency=agency,
+        )
 
 
 def commitment_edit(
@@ -207,7 +225,12 @@ def commitment_edit(
         locked.version += 1
         _save_checked(locked, by, reason)
         if responsibilities is not None:
+            before = set(
+                Responsibility.objects.filter(commitment=locked).values_list("agency_id", flat=True)
+            )
             _apply_responsibilities(locked, responsibilities, by=by, reason=reason)
+            added = [agency for agency, _role in responsibilities if agency.pk not in before]
+            _notify_assigned(locked, added, by)
     _refresh(commitment, locked)
     return commitment
 
@@ -499,6 +522,8 @@ def _change_status(
             council_id=locked.council_id,
             data={**hooks.commitment_data(locked), "from_status": current},
         )
+        if by is not None:
+            _notify_status(locked, update, current, to, by)
     commitment.status = locked.status
     commitment.is_monitored = locked.is_monitored
     commitment.version = locked.version
@@ -645,6 +670,7 @@ def _move_side(
         attachments=attachments,
         side=one,
     )
+    moved_from = {side.pk: side.status for side in targets}
     reason = history_reason or note or str(update)
     for side in targets:
         side.status = to
@@ -664,6 +690,9 @@ def _move_side(
             "sides": [{"party": s.party_id, "status": s.status} for s in targets],
         },
     )
+    if by is not None:
+        for side in targets:
+            _notify_status(commitment, update, moved_from[side.pk], to, by, party=side.party_id)
     return update
 
 
@@ -751,6 +780,40 @@ def _reopen_sides(sides: list[CommitmentSide], *, by: User | None, reason: str) 
         if side.is_responsible and side.status == side.Status.COMPLETED:
             side.status = side.Status.IN_PROGRESS
             save_with_history(side, by=by, reason=reason, update_fields=["status", "updated_at"])
+
+
+def _notify_status(
+    commitment: Commitment,
+    update: StatusUpdate,
+    current: str,
+    to: str,
+    by: User,
+    party: int | None = None,
+) -> None:
+    """A completion reported (to the managers), accepted or returned (to the side that
+    reported it: the party of the agency of the standing completion report, every side
+    when it named none)."""
+    S = Commitment.Status
+    side_party = party
+    if to == S.COMPLETION_REPORTED:
+        party = Agency.objects.filter(pk=update.agency_id).values_list("party_id", flat=True)
+        party = party.first() if update.agency_id else None
+        event = Event.COMPLETION_REPORTED
+    elif current == S.COMPLETION_REPORTED and to in (S.COMPLETED, S.IN_PROGRESS):
+        event = Event.COMPLETION_ACCEPTED if to == S.COMPLETED else Event.COMPLETION_RETURNED
+        party = (
+            StatusUpdate.objects.filter(
+                commitment=commitment, to_status=S.COMPLETION_REPORTED, withdrawn_at__isnull=True
+            )
+            .order_by("-created_at", "-pk")
+            .values_list("agency__party_id", flat=True)
+            .first()
+        )
+    else:
+        return
+    if side_party is not None:  # a side's move: that side is the one concerned
+        party = side_party
+    notify(event, commitment=commitment, about=update, actor=by, party=party, detail=update.note)
 
 
 def commitment_accept_completion(

@@ -81,6 +81,8 @@ def reminder_deliver(*, reminder_id: int) -> str:
                 "commitment__session__council",
                 "session__council",
                 "council",
+                "party",
+                "actor",
             )
             .filter(pk=reminder_id, status=Reminder.Status.PENDING)
             .first()

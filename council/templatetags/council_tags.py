@@ -4,6 +4,7 @@ import datetime
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext, ngettext_lazy
 
@@ -38,7 +39,29 @@ def status_badge(commitment, overdue=None) -> str:
     )
     if overdue:
         badge += format_html(' <span class="badge text-bg-danger">{}</span>', _("Overdue"))
-    return badge
+    return badge + side_badges(commitment)
+
+
+def side_badges(commitment) -> str:
+    """The sides at risk (``CommitmentQuerySet.with_risk_flags``) and the stale ones
+    (``stale_parties``, where a page computed them), when the row carries them."""
+    badges = mark_safe("")
+    at_risk = getattr(commitment, "at_risk_parties", None)
+    if at_risk:
+        badges += format_html(
+            ' <span class="badge text-bg-warning text-wrap" data-at-risk="{}">{}</span>',
+            at_risk,
+            _("At risk: %(parties)s") % {"parties": at_risk},
+        )
+    stale = getattr(commitment, "stale_parties", None)
+    if stale:
+        badges += format_html(
+            ' <span class="badge text-bg-light border border-warning text-wrap"'
+            ' data-stale="{}">{}</span>',
+            ", ".join(stale),
+            _("No report: %(parties)s") % {"parties": ", ".join(stale)},
+        )
+    return badges
 
 
 @register.filter

@@ -38,6 +38,7 @@ from .feeds import calendar_deadlines, calendar_reset, calendar_sessions
 from .imports import import_confirm, import_upload
 from .indicators import indicator_detail, indicator_list
 from .notifications import notification_list, notifications_mark_read, reminder_mute
+from .nudges import commitment_flag_risk, commitment_remind_side, risk_flag_clear
 from .protocols import (
     protocol_detail,
     protocol_edit,
@@ -77,6 +78,9 @@ __all__ = [
     "compliance_export",
     "compliance_override",
     "council_compliance",
+    "commitment_flag_risk",
+    "commitment_remind_side",
+    "risk_flag_clear",
     "search_everything",
     "LIST_COUNT_CAP",
     "PAGE_SIZE",

@@ -41,6 +41,7 @@ from ._access import (
     _visible_commitments,
 )
 from .extensions import extension_context
+from .nudges import side_panel
 
 
 @require_GET
@@ -171,6 +172,7 @@ def _commitment_context(request: HttpRequest, commitment: Commitment, form=None)
         "updates_count": commitment.updates.count(),
         "updates_shown": UPDATES_SHOWN,
         **side_cards(policy, commitment, sides, updates, chosen=side),
+        "side_panel": side_panel(request, commitment),
     }
 
 

@@ -17,6 +17,7 @@ from ..models import (
 from ..policies import policy_for
 from ..querysets import local_today
 from ._access import DUE_SOON_DAYS, _visible_commitments
+from .nudges import stale_context
 
 # Rows each of the dashboard's lists shows.
 SHOWN = 10
@@ -57,4 +58,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .select_related("commitment__session__council", "author", "agency__party")
         .order_by("-created_at", "-pk")[:8],
     }
+    context.update(stale_context(request, mine))
     return render(request, "council/dashboard.html", context)

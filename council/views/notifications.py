@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models.functions import Coalesce
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -24,9 +25,11 @@ from ._access import PAGE_SIZE
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     items = (
-        Reminder.objects.filter(recipient=request.user, status=Reminder.Status.SENT)
-        .select_related("commitment__session__council", "session__council", "council")
-        .order_by("-sent_at", "-pk")
+        Reminder.objects.inbox(request.user)
+        .select_related(
+            "commitment__session__council", "session__council", "council", "party", "actor"
+        )
+        .order_by(Coalesce("sent_at", "created_at").desc(), "-pk")
     )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     policy = policy_for(request)

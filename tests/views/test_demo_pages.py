@@ -24,6 +24,8 @@ from council.models import (
     Indicator,
     Participant,
     ProtocolFile,
+    Responsibility,
+    RiskFlag,
     Session,
     StatusUpdate,
     User,
@@ -47,6 +49,11 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
     councils = list(Council.objects.values_list("pk", flat=True))
     sessions = list(Session.objects.values_list("pk", flat=True))
     commitments = list(Commitment.objects.values_list("pk", "session_id"))
+    sides = list(
+        Responsibility.objects.filter(commitment__in=[c for c, _ in commitments[:3]])
+        .values_list("commitment_id", "party_id")
+        .distinct()
+    )
     items = list(AgendaItem.objects.values_list("pk", flat=True))
     per = {
         "dashboard": [("get", reverse("council:dashboard"), {})],
@@ -158,6 +165,19 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
         "commitment-return-completion": [
             ("post", reverse("council:commitment-return-completion", args=[c]), {"reason": ""})
             for c, _ in commitments
+        ],
+        # Sides: a reminder (then refused, once a day), a flag without a reason, a clear.
+        "commitment-remind-side": [
+            ("post", reverse("council:commitment-remind-side", args=side), {"note": ""})
+            for side in sides
+        ],
+        "commitment-flag-risk": [
+            ("post", reverse("council:commitment-flag-risk", args=side), {"reason": ""})
+            for side in sides
+        ],
+        "risk-flag-clear": [
+            ("post", reverse("council:risk-flag-clear", args=[pk]), {"note": ""})
+            for pk in RiskFlag.objects.values_list("pk", flat=True)
         ],
         "commitment-accept-completion": [
             ("post", reverse("council:commitment-accept-completion", args=[c]), {})
