@@ -20,6 +20,7 @@ from ..models import Commitment, ExtensionRequest, Party, User
 from ..policies import Policy
 from ._records import insert_once, save_with_history
 from .commitments import REASON_MAX_LENGTH, commitment_move_deadline
+from .notifications import Event, notify
 
 Status = ExtensionRequest.Status
 
@@ -125,6 +126,15 @@ def extension_request(
         taken=lambda: _pending_taken(commitment, party),
         refusal=_pending_error(party),
     )
+    if by is not None:
+        notify(
+            Event.EXTENSION_REQUESTED,
+            commitment=commitment,
+            about=request,
+            actor=by,
+            party=party,
+            detail=f"{_short(new_deadline)}: {reason}",
+        )
     return request
 
 
@@ -203,6 +213,7 @@ def extension_grant(*, request: ExtensionRequest, comment: str = "", by: User | 
         commitment_move_deadline(
             commitment=commitment, new_deadline=locked.new_deadline, by=by, reason=why
         )
+        _notify_decided(request, commitment, by, why)
     return request
 
 
@@ -218,7 +229,23 @@ def extension_refuse(*, request: ExtensionRequest, comment: str, by: User | None
         locked = _lock_pending(request)
         why = _("Extension refused: %(comment)s") % {"comment": comment}
         _close(request, locked, status=Status.REFUSED, by=by, comment=comment, why=why)
+        if by is not None:
+            commitment = Commitment.objects.get(pk=request.commitment_id)
+            _notify_decided(request, commitment, by, why)
     return request
+
+
+def _notify_decided(request: ExtensionRequest, commitment: Commitment, by, why: str) -> None:
+    """The requesting side hears of the decision (the system's own moves tell nobody)."""
+    if by is not None:
+        notify(
+            Event.EXTENSION_DECIDED,
+            commitment=commitment,
+            about=request,
+            actor=by,
+            party=request.party_id,
+            detail=why,
+        )
 
 
 def extension_withdraw(*, request: ExtensionRequest, by: User | None, reason: str = ""):
