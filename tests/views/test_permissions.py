@@ -82,6 +82,21 @@ def extension_asked(w) -> int:
     return found.pk
 
 
+def risk_flagged(w, party_id: int) -> int:
+    """The pk of the open at-risk flag on commitment A's Kazakh side, raised on first use."""
+    from council.models import Party, RiskFlag
+
+    found = RiskFlag.objects.filter(commitment=w.commitment_a, party_id=party_id).first()
+    if found is None:
+        found = services.risk_flag_raise(
+            commitment=w.commitment_a,
+            party=Party.objects.get(pk=party_id),
+            reason="Нет финансирования",
+            by=w.users["secretariat"],
+        )
+    return found.pk
+
+
 def matrix(w):
     s, c = w.session.pk, w.commitment_a.pk
     token = w.users["secretariat"].calendar_token
@@ -89,6 +104,8 @@ def matrix(w):
     focal = w.users["focal_a"]
     api_token = services.api_token_create(user=focal, name="ЕСЭДО", days=30, by=focal)[0]
     asked = extension_asked(w)
+    kz = w.commitment_a.responsibilities.get(agency=focal.agency).party_id
+    flag = risk_flagged(w, kz)
     return {
         # name: (method, url, {role: status}); anonymous is always sent to the login page.
         "dashboard": ("get", reverse("council:dashboard"), ALL),
@@ -246,8 +263,9 @@ def matrix(w):
         "extension-request": (
             "post",
             reverse("council:extension-request", args=[c]),
+            # Refused without htmx: back to the page, the errors there as messages.
             SEE
-            | {"admin": 422, "secretariat": 422, "focal_a": 422, "focal_b": 403, "manager": 403},
+            | {"admin": 302, "secretariat": 302, "focal_a": 302, "focal_b": 403, "manager": 403},
         ),
         "extension-grant": (
             "post",
@@ -264,8 +282,31 @@ def matrix(w):
         "extension-withdraw": (
             "post",
             reverse("council:extension-withdraw", args=[asked]),
+            # In this order a decider has just decided the request: no longer pending, the
+            # withdrawal is refused and sent back to the page (302); focal_b could not
+            # decide, so the request still waits and is not theirs (403).
             SEE
-            | {"admin": 403, "secretariat": 403, "manager": 403, "focal_a": 302, "focal_b": 403},
+            | {"admin": 302, "secretariat": 302, "manager": 302, "focal_a": 302, "focal_b": 403},
+        ),
+        # Remind a side now: the secretariat (nothing posted: a note is optional).
+        "commitment-remind-side": (
+            "post",
+            reverse("council:commitment-remind-side", args=[c, kz]),
+            EDIT | {"admin": 302, "secretariat": 302},
+        ),
+        # Flag a side at risk: its own focal point or the secretariat; no reason: 422.
+        "commitment-flag-risk": (
+            "post",
+            reverse("council:commitment-flag-risk", args=[c, kz]),
+            # Refused without htmx (no reason): back to the page, the error there.
+            SEE
+            | {"admin": 302, "secretariat": 302, "focal_a": 302, "focal_b": 403, "manager": 403},
+        ),
+        "risk-flag-clear": (
+            "post",
+            reverse("council:risk-flag-clear", args=[flag]),
+            SEE
+            | {"admin": 302, "secretariat": 302, "focal_a": 302, "focal_b": 403, "manager": 403},
         ),
         # Nothing posted: the token form refuses (422) whoever asks.
         "api-token-create": ("post", reverse("council:api-token-create"), dict.fromkeys(ALL, 422)),
