@@ -17,4 +17,10 @@ class CouncilConfig(AppConfig):
         from .services import webhooks
 
         webhooks.dispatcher = tasks.enqueue_webhook
+        # History written inside the API says so (``services.channels``).
+        from simple_history.signals import pre_create_historical_record
+
+        from .services.channels import mark_history
+
+        pre_create_historical_record.connect(mark_history, dispatch_uid="council-channel")
         connection_created.connect(fold_like, dispatch_uid="council-sqlite-like")

@@ -5,7 +5,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import views, writes
 
 router = DefaultRouter()
 router.register("councils", views.CouncilViewSet, basename="council")
@@ -30,6 +30,18 @@ def _open(patterns):
 urlpatterns = _open(
     [
         *router.urls,
+        path(
+            "commitments/<int:pk>/progress-reports/",
+            writes.report_create,
+            name="commitment-report-create",
+        ),
+        path("commitments/<int:pk>/status/", writes.status_create, name="commitment-status"),
+        path(
+            "commitments/<int:pk>/extension-requests/",
+            writes.extension_create,
+            name="commitment-extension-create",
+        ),
+        path("commitments/<int:pk>/reviews/", writes.review_create, name="commitment-review"),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
     ]
 )

@@ -448,6 +448,10 @@ class StatusUpdate(Withdrawable):
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
+    # Where the report came from when not the staff app: another system, through the API.
+    channel = models.CharField(
+        _("sent through"), max_length=10, blank=True, editable=False, choices=[("api", "API")]
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

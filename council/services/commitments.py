@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..policies import COMPLETION_ACCEPTED_FROM, Policy
 from ._records import record_withdraw, save_with_history
+from .channels import current_channel
 from .notifications import Event, notify
 from .sides import commitment_status_from_sides, sync_sides
 from .webhooks import webhook_emit
@@ -958,6 +959,7 @@ def _record_update(
 ) -> StatusUpdate:
     update = StatusUpdate(
         commitment=commitment,
+        channel=current_channel(),
         side=side,
         from_status=from_status,
         to_status=to_status,

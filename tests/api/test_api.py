@@ -202,3 +202,84 @@ def test_the_schema_is_openapi_3_and_the_docs_load_nothing_from_outside(client):
     assert docs.status_code == 200
     page = docs.content.decode()
     assert "swagger-ui" in page and "https://" not in page.split("</head>")[0]
+
+
+# Writes: the same services and policy as the staff app, recorded "via API".
+
+
+@pytest.mark.django_db
+def test_a_focal_point_reports_progress_through_the_api(world):
+    api = api_as(world.users["focal_a"])
+    answer = api.post(
+        f"/api/v1/commitments/{world.commitment_a.pk}/progress-reports/",
+        {"note": "Проект соглашения направлен"},
+        format="json",
+    )
+    assert answer.status_code == 201, answer.json()
+    update = world.commitment_a.updates.get(pk=answer.json()["id"])
+    assert update.note == "Проект соглашения направлен" and update.channel == "api"
+    assert update.author == world.users["focal_a"]
+    page = APIClient()
+    page.force_authenticate(world.users["focal_a"])
+    from django.test import Client
+
+    staff = Client()
+    staff.force_login(world.users["focal_a"])
+    html = staff.get(world.commitment_a.get_absolute_url()).content.decode()
+    assert "via API" in html
+
+
+@pytest.mark.django_db
+def test_api_writes_are_refused_as_the_staff_app_refuses_them(world):
+    outsider = api_as(world.users["focal_b"])  # not responsible for commitment A
+    refused = outsider.post(
+        f"/api/v1/commitments/{world.commitment_a.pk}/progress-reports/",
+        {"note": "x"},
+        format="json",
+    )
+    assert refused.status_code == 403 and refused.json()["detail"]
+    hidden = api_as(world.users["focal_uz"]).post(
+        f"/api/v1/commitments/{world.commitment_a.pk}/progress-reports/", {"note": "x"}
+    )
+    assert hidden.status_code == 404
+    focal = api_as(world.users["focal_a"])
+    status_url = f"/api/v1/commitments/{world.commitment_a.pk}/status/"
+    not_theirs = focal.post(status_url, {"to_status": "completed"}, format="json")
+    assert not_theirs.status_code == 403 and not_theirs.json()["detail"]
+    bad = focal.post(status_url, {"to_status": "nonsense"}, format="json")
+    assert bad.status_code == 400 and "to_status" in bad.json()
+    empty = api_as(world.users["focal_a"]).post(
+        f"/api/v1/commitments/{world.commitment_a.pk}/extension-requests/",
+        {"party": "ZZ", "new_deadline": "31.12.2027"},
+        format="json",
+    )
+    assert empty.status_code == 400
+    assert {"party", "new_deadline", "reason"} <= set(empty.json())
+
+
+@pytest.mark.django_db
+def test_a_completion_reported_and_accepted_through_the_api_is_in_history(world):
+    from council.services.sides import sync_sides
+
+    sync_sides(world.commitment_a, by=None, reason="")
+    focal, manager = api_as(world.users["focal_a"]), api_as(world.users["manager"])
+    url = f"/api/v1/commitments/{world.commitment_a.pk}/status/"
+    for to in ("in_progress", "completion_reported"):
+        answer = focal.post(url, {"to_status": to, "note": "Сделано", "side": "KZ"}, format="json")
+        assert answer.status_code == 201, answer.json()
+    accepted = manager.post(url, {"to_status": "completed", "side": "KZ"}, format="json")
+    assert accepted.status_code == 201, accepted.json()
+    side = world.commitment_a.sides.get(party__code="KZ")
+    assert side.status == "completed"
+    assert "via API" in (side.history.latest().history_change_reason or "")
+    world.commitment_b.refresh_from_db()
+    later = world.commitment_b.deadline + datetime.timedelta(days=90)
+    asked = api_as(world.users["focal_b"]).post(
+        f"/api/v1/commitments/{world.commitment_b.pk}/extension-requests/",
+        {"party": "KZ", "new_deadline": later.isoformat(), "reason": "Ждём согласования"},
+        format="json",
+    )
+    assert asked.status_code == 201, asked.json()
+    assert asked.json()["status"] == "pending"
+    request = world.commitment_b.extension_requests.get()
+    assert "via API" in request.history.latest().history_change_reason
