@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Commitment, Council, Responsibility, Review, Session
+from .models import Commitment, CommitmentSide, Council, Responsibility, Review, Session
 
 
 def public_councils() -> QuerySet[Council]:
@@ -19,8 +19,8 @@ def published_sessions(council: Council) -> QuerySet[Session]:
 
 
 def published_commitments(session: Session) -> list[Commitment]:
-    """The session's commitments with their responsible agencies and review decisions,
-    in three queries whatever their number."""
+    """The session's commitments with their responsible agencies, review decisions and
+    each party's side, in four queries whatever their number."""
     reviews = Review.objects.select_related("session").order_by("session__number", "pk")
     responsibilities = Responsibility.objects.select_related("agency", "party").order_by(
         "party__order", "role", "pk"
@@ -31,5 +31,9 @@ def published_commitments(session: Session) -> list[Commitment]:
         .prefetch_related(
             Prefetch("responsibilities", queryset=responsibilities),
             Prefetch("reviews", queryset=reviews),
+            Prefetch(
+                "sides",
+                queryset=CommitmentSide.objects.filter(is_responsible=True).select_related("party"),
+            ),
         )
     )

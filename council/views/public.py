@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from ..documents.tables import SEMICOLON_LANGUAGES, cell
 from ..forms import clause_key
 from ..public import public_councils, published_commitments, published_sessions
+from ..reporting.compliance import overview
 from ..templatetags.council_tags import interface_languages
 from ..text import download_name
 from ..versions import prefetch_versions, shown_version
@@ -74,6 +75,17 @@ def _rows(session) -> list[dict]:
                 "deadline_kind": commitment.get_deadline_kind_display(),
                 "status": commitment.status,
                 "status_label": commitment.get_status_display(),
+                # Each party's own progress, where the clause binds more than one.
+                "sides": [
+                    {
+                        "party": side.party.short_name or side.party.name,
+                        "status": side.status,
+                        "status_label": side.get_status_display(),
+                    }
+                    for side in commitment.sides.all()
+                ]
+                if len(commitment.sides.all()) > 1
+                else [],
                 "reviews": [
                     {
                         "session": review.session.number,
@@ -117,6 +129,15 @@ def session_public(request: HttpRequest, lang: str, pk: int, number: int) -> Htt
     with translation.override(lang):
         council, session = _published_session(pk, number)
         rows = _rows(session)
+        figures = overview(council)
+        compliance = next((row for row in figures.by_session if row.key == session.pk), None)
+        scores = [
+            (party.short_name or party.name, compliance.cells[party.pk].percent)
+            for party in figures.parties
+            if compliance is not None
+            and party.pk in compliance.cells
+            and compliance.cells[party.pk].percent is not None
+        ]
         counts: dict[str, int] = {}
         for row in rows:
             counts[row["status_label"]] = counts.get(row["status_label"], 0) + 1
@@ -127,6 +148,7 @@ def session_public(request: HttpRequest, lang: str, pk: int, number: int) -> Htt
                 "session": session,
                 "rows": rows,
                 "counts": sorted(counts.items()),
+                "scores": scores,
                 "languages": _language_names(),
             },
             lang,
@@ -180,6 +202,7 @@ def session_public_data(
                     _("Sector"),
                     _("Deadline"),
                     _("Status"),
+                    _("Each party's side"),
                     _("Decisions on review"),
                 ]
             )
@@ -195,6 +218,9 @@ def session_public_data(
                         row["sector"],
                         deadline or row["deadline_kind"],
                         row["status_label"],
+                        "; ".join(
+                            f"{side['party']}: {side['status_label']}" for side in row["sides"]
+                        ),
                         "; ".join(f"{r['session']}: {r['decision_label']}" for r in row["reviews"]),
                     ]
                 )

@@ -85,3 +85,23 @@ def test_csv_opens_in_a_russian_excel_and_json_carries_the_same_rows(published, 
     data = json.loads(client.get(url(world, "en", f"sessions/{world.session.number}.json")).content)
     assert {row["clause"] for row in data["commitments"]} == {"2.1", "2.2"}
     assert client.get(url(world, "en", f"sessions/{world.session.number}.xml")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_each_sides_status_and_the_compliance_score_are_public(published, client):
+    from council.services.sides import sync_sides
+
+    world = published
+    sync_sides(world.commitment_a, by=None, reason="")
+    kz = world.commitment_a.sides.get(party__code="KZ")
+    services.commitment_change_status(
+        commitment=world.commitment_a, to="in_progress", side=kz, by=None, note="Начато"
+    )
+    cache.clear()
+    html = client.get(url(world, "en", f"sessions/{world.session.number}/")).content.decode()
+    kz_name = kz.party.short_name or kz.party.name
+    assert f"{kz_name}: In progress" in html and ": Not started" in html
+    assert "Compliance score" in html
+    data = json.loads(client.get(url(world, "en", f"sessions/{world.session.number}.json")).content)
+    row = next(r for r in data["commitments"] if r["clause"] == "2.1")
+    assert {side["status"] for side in row["sides"]} == {"in_progress", "not_started"}
