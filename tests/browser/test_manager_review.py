@@ -13,7 +13,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from council import services
-from council.models import Commitment
+from council.models import Commitment, User
+from council.policies import Policy
 
 from ..test_i18n import compiled_catalogues
 
@@ -93,13 +94,31 @@ def open_queue(page, base: str, width: int):
 def test_manager_reviews_completions_from_the_queue_in_russian(
     catalogues, demo_site, sign_in, width, height
 ):
-    # The demo has one completion waiting; another one is reported for the manager.
-    another = Commitment.objects.filter(status=S.IN_PROGRESS).order_by("pk").first()
-    services.commitment_change_status(
-        commitment=another, to=S.COMPLETION_REPORTED, by=None, note="Работа завершена."
+    # Two commitments of one party each are reported for the manager (one review panel
+    # each; a clause binding both parties is reviewed side by side, ``test_sides``).
+    one_party = Commitment.objects.filter(status=S.IN_PROGRESS).order_by("pk").first()
+    agency = one_party.responsibilities.order_by("pk").first().agency
+    first, second = (
+        services.commitment_create(
+            session=one_party.session,
+            fields={
+                "clause": clause,
+                "title": title,
+                "text": "Стороны обеспечат выполнение.",
+                "deadline_kind": "next_session",
+            },
+            responsibilities=[(agency, "lead")],
+            by=None,
+        )
+        for clause, title in (("9.1", "Открыть торговый дом"), ("9.2", "Провести бизнес-форум"))
     )
+    for commitment in (first, second):
+        services.commitment_change_status(
+            commitment=commitment, to=S.COMPLETION_REPORTED, by=None, note="Работа завершена."
+        )
     reported = Commitment.objects.filter(status=S.COMPLETION_REPORTED)
-    waiting = reported.count()
+    before = reported.count()
+    waiting = Policy(User.objects.get(username="manager")).awaiting_review().count()
     assert waiting >= 2
     page = sign_in("manager", "manager-demo-2026")
     page.set_viewport_size({"width": width, "height": height})
@@ -110,7 +129,7 @@ def test_manager_reviews_completions_from_the_queue_in_russian(
     # Return one without a reason: refused in place, focus on the field that needs it.
     rows = open_queue(page, demo_site.url, width)
     expect(rows).to_have_count(waiting)
-    rows.first.get_by_role("link").first.click()
+    rows.filter(has_text=first.title).first.get_by_role("link").first.click()
     panel = page.locator("#completion-review")
     expect(panel.get_by_role("heading", name="Заявлено выполнение: ваша проверка")).to_be_visible()
     shoot(page, "commitment-ru", width)
@@ -147,9 +166,9 @@ def test_manager_reviews_completions_from_the_queue_in_russian(
     # Accept another from the queue, which now holds one fewer.
     rows = open_queue(page, demo_site.url, width)
     expect(rows).to_have_count(waiting - 1)
-    rows.first.get_by_role("link").first.click()
+    rows.filter(has_text=second.title).first.get_by_role("link").first.click()
     page.get_by_role("button", name="Принять выполнение").click()
     expect(page.get_by_role("status").filter(has_text="Выполнение принято")).to_be_visible()
     expect(page.locator("#commitment-status")).to_contain_text("Выполнено")
     no_sideways_scroll(page)
-    assert reported.count() == waiting - 2
+    assert reported.count() == before - 2

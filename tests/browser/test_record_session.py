@@ -211,7 +211,9 @@ def progress_region(page: Page):
 
 def current_status_badge(page: Page):
     """The "Current status" badge inside the in-place progress form."""
-    return progress_region(page).locator("form p", has_text="Current status").locator(".badge")
+    # The commitment's status, then the reporting side's own when the clause binds
+    # several parties: the side's is what the reporter moves.
+    return progress_region(page).locator("form p", has_text="Current status").locator(".badge").last
 
 
 def timeline(page: Page):
@@ -397,20 +399,21 @@ def test_secretariat_records_session_focal_point_reports_manager_accepts(
     page = watched("manager", PASSWORD)
     review = page.get_by_role("region", name="Completions awaiting your review")
     expect(review.get_by_role("listitem")).to_have_count(1)
-    expect(review).to_contain_text("Completion reported")
+    # The clause binds both parties: the commitment is in progress, its Kazakh side waits.
+    expect(review).to_contain_text("In progress")
     review.get_by_role("link", name="1.1 Open a joint trade house").click()
     expect(page.get_by_role("heading", name="1.1 Open a joint trade house")).to_be_visible()
     mark_document(page)
     region = progress_region(page)
     # The review panel's own button: the manager reports nothing, so no progress form.
     expect(region.get_by_role("button", name="Save report")).to_have_count(0)
-    page.get_by_role("region", name="Reported completion: your review").get_by_role(
-        "button", name="Accept completion"
-    ).click()
-    expect(region.get_by_role("status").filter(has_text="Completion accepted")).to_be_visible()
+    kz_side = first.sides.get(party__code="KZ")
+    page.get_by_role("button", name=f"Accept for {kz_side.party}").click()
+    expect(
+        page.get_by_text(f"Completion accepted for the side of {kz_side.party}.")
+    ).to_be_visible()
     latest = timeline(page).locator("li").first
     expect(latest.locator(".badge").last).to_have_text("Completed")
-    expect(latest).to_contain_text("Completion accepted")
     # A completed commitment leaves the manager nothing to report or move.
     expect(region.get_by_role("button", name="Save report")).to_have_count(0)
     assert_same_document(page)
@@ -420,7 +423,10 @@ def test_secretariat_records_session_focal_point_reports_manager_accepts(
     # 8. What the database holds ---------------------------------------------------------
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.status == Commitment.Status.COMPLETED
+    kz_side.refresh_from_db()
+    # The Kazakh side is completed; the Kyrgyz side has not started, so the commitment
+    # as a whole is still in progress.
+    assert (kz_side.status, first.status) == ("completed", Commitment.Status.IN_PROGRESS)
     assert second.status == Commitment.Status.NOT_STARTED
     updates = list(
         StatusUpdate.objects.filter(commitment=first)

@@ -130,17 +130,21 @@ def test_record_a_session_report_progress_accept_completion(live_server, sign_in
     expect(page.locator("#updates .badge", has_text="Completion reported").first).to_be_visible()
     assert page.url == url
 
-    # The manager accepts the completion from the dashboard.
+    # The trade house binds both parties: the Kazakh side reported, the Kyrgyz side has not
+    # started, so the commitment is in progress, and the Kazakh side waits in the
+    # manager's queue. The manager accepts it for that side, from the dashboard.
     page = sign_in("manager", PASSWORD)
     page.get_by_role("region", name="Completions awaiting your review").get_by_role(
         "link"
     ).first.click()
-    # The review panel's own button, not a status picked in the progress form.
-    page.get_by_role("button", name="Accept completion").click()
-    expect(page.locator("#updates").get_by_role("status")).to_contain_text("Completion accepted")
+    kz = trade.sides.get(party__code="KZ")
+    page.get_by_role("button", name=f"Accept for {kz.party}").click()
+    expect(page.get_by_text(f"Completion accepted for the side of {kz.party}.")).to_be_visible()
+    expect(page.locator("#commitment-sides")).to_contain_text("Completed")
 
     trade.refresh_from_db()
-    assert trade.status == "completed"
+    kz.refresh_from_db()
+    assert (kz.status, trade.status) == ("completed", "in_progress")
     updates = list(StatusUpdate.objects.filter(commitment=trade).order_by("created_at"))
     assert [(u.author.username, u.to_status) for u in updates] == [
         ("focal", "completion_reported"),
