@@ -106,6 +106,8 @@ def test_focal_point_requests_and_the_secretariat_grants(
         f"Первоначально {_ru(original)}, продлено до {_ru(new)}."
     )
     expect(page.locator("#commitment-history")).to_contain_text("Срок продлён")
+    # The deadline at the top of the page moves with it, without a reload.
+    expect(page.locator("#commitment-deadline")).to_contain_text(_ru(new))
     no_sideways_scroll(page)
     shoot(page, "extension-granted-ru", width)
     commitment.refresh_from_db()

@@ -95,7 +95,10 @@ def test_list_pages_by_keyset_in_every_order(client, world, ordering):
     commitment once, in the chosen order, ties and undated deadlines included."""
     client.force_login(world.users["manager"])
     grow(world, 30)
-    later = CommitmentFactory(session__council=world.council, title="Same title")
+    # A number of its own: the factory's sequence may reach the world's 12 and 13.
+    later = CommitmentFactory(
+        session__council=world.council, session__number=99, title="Same title"
+    )
     CommitmentFactory(
         session=later.session, title="Same title", deadline=None, deadline_kind="ongoing"
     )
