@@ -42,6 +42,13 @@ class ApiCommitmentFilter(CommitmentFilter):
     class Meta(CommitmentFilter.Meta):
         pass
 
+    # The schema reads a filter's type from its method: a party or an agency by its id.
+    def filter_party(self, queryset, name, value: int):
+        return super().filter_party(queryset, name, value)
+
+    def filter_agency(self, queryset, name, value: int):
+        return super().filter_agency(queryset, name, value)
+
 
 ApiCommitmentFilter.base_filters.pop("ordering", None)
 
