@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3 python; do \
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install lint format migrations-check deploy-check clean
+.PHONY: demo test install lint format migrations-check deploy-check schema schema-check clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (see .python-version)"; exit 1; }
@@ -49,6 +49,18 @@ deploy-check: install
 	DJANGO_ENV=production SECRET_KEY=ci-only-$$RANDOM$$RANDOM-not-a-real-secret-key-0123456789abcdef \
 	ALLOWED_HOSTS=council.example.org SITE_URL=https://council.example.org SMTP_HOST=smtp.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The API's OpenAPI schema is committed: clients read it from the repository, and a change
+# to the API shows in review as a change to this file.
+SCHEMA := council/api/openapi.yaml
+SPECTACULAR := $(BIN)/python manage.py spectacular --lang en --validate --fail-on-warn
+schema: install
+	$(SPECTACULAR) --file $(SCHEMA)
+
+schema-check: install
+	@$(SPECTACULAR) --file $(VENV)/openapi.yaml
+	@diff -u $(SCHEMA) $(VENV)/openapi.yaml \
+		|| { echo "The API changed but $(SCHEMA) did not: run make schema and commit it."; exit 1; }
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -67,6 +67,39 @@ def _clients(users: dict) -> dict:
     return clients
 
 
+def _api_clients(users: dict) -> dict:
+    """A client per role calling the JSON API with a personal token, unthrottled."""
+    from django.test import Client
+
+    from council import services
+    from council.api.throttling import PerTokenThrottle
+
+    PerTokenThrottle.THROTTLE_RATES = {"api": "1000000/minute"}
+    clients = {}
+    for role in ROLES:
+        _token, secret = services.api_token_create(
+            user=users[role], name="bench", days=1, by=users[role]
+        )
+        clients[role] = Client(headers={"Authorization": f"Bearer {secret}"})
+    return clients
+
+
+def api_deep_cursor(user, params: dict) -> str | None:
+    """The cursor the API's ``next`` link carries at row ``DEEP_ROW`` of what ``user``
+    sees (the API pages by id), built as REST framework's CursorPagination encodes it."""
+    from base64 import b64encode
+
+    from council.policies import Policy
+
+    visible = Policy(user).visible_commitments()
+    if params.get("council"):
+        visible = visible.filter(council=params["council"])
+    if params.get("status") == "open":
+        visible = visible.open()
+    pks = visible.order_by("pk").values_list("pk", flat=True)[DEEP_ROW : DEEP_ROW + 1]
+    return b64encode(urlencode({"p": pks[0]}).encode()).decode() if pks else None
+
+
 def _picks() -> dict:
     """What the filters are measured with: the biggest council, its busiest agency…"""
     from django.db.models import Count
@@ -92,8 +125,12 @@ def _picks() -> dict:
     sector = (Commitment.objects.values("sector").annotate(n=Count("pk")).order_by("n", "sector"))[
         0
     ]["sector"]
+    commitment = (
+        Commitment.objects.filter(council=council).order_by("-pk").values_list("pk", flat=True)
+    )[0]
     return {
         "council": council,
+        "commitment": commitment,
         "agency": agency,
         "rare_agency": rare_agency,
         "party": party,
@@ -239,8 +276,9 @@ def measure(*, runs: int = RUNS, warmup: int = WARMUP, log=print) -> dict:
     listing = reverse("council:commitment-list")
     results: list[dict] = []
 
-    def run(label, role, url, *, before=None, kind="page"):
-        measured = _time(clients[role], url, runs=runs, warmup=warmup, before=before)
+    def run(label, role, url, *, before=None, kind="page", client=None):
+        client = client or clients[role]
+        measured = _time(client, url, runs=runs, warmup=warmup, before=before)
         response = measured.pop("response")
         measured.update(label=label, role=role, kind=kind)
         results.append(measured)
@@ -261,6 +299,22 @@ def measure(*, runs: int = RUNS, warmup: int = WARMUP, log=print) -> dict:
                 deep = url + ("&" if params else "?") + urlencode({"after": cursor})
                 run(f"{label}, deep page", role, deep, kind="list")
     del headline
+    # The JSON API's commitment list beside the web list: the same rows, by token.
+    api = _api_clients(users)
+    for label, params in {
+        "": {},
+        ", council + open": {"council": picks["council"], "status": "open"},
+    }.items():
+        for role in ROLES:
+            query = dict(params)
+            url = "/api/v1/commitments/" + ("?" + urlencode(query) if query else "")
+            run(f"API list{label}, first page", role, url, kind="api", client=api[role])
+            cursor = api_deep_cursor(users[role], query)
+            if cursor:
+                deep = url + ("&" if query else "?") + urlencode({"cursor": cursor})
+                run(f"API list{label}, deep page", role, deep, kind="api", client=api[role])
+    for role in ROLES:
+        run("API commitment", role, f"/api/v1/commitments/{picks['commitment']}/", client=api[role])
     for role in ROLES:
         run("dashboard", role, reverse("council:dashboard"))
     run("council list", "manager", reverse("council:council-list"))

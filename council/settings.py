@@ -245,6 +245,35 @@ STORAGES = {
         )
     },
 }
+# Several web machines must share the uploaded files: with S3_BUCKET set they live in any
+# S3-compatible store (AWS, MinIO, Yandex Object Storage, PS Cloud…), private, read back
+# through the app's own permission-checked download views (never a public bucket URL).
+if env_str("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX", "media"),
+            "default_acl": None,  # the bucket's own (private) policy
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# One server keeps its caches per process; several web machines share one in Redis
+# (CACHE_URL, e.g. redis://redis:6379/1), so the API's per-token throttle, the public pages
+# and the report figures are counted and computed once for all of them.
+if env_str("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("CACHE_URL"),
+            "KEY_PREFIX": "council",
+        }
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -1,51 +1,61 @@
 """An uploaded file waiting between the preview and its confirmation.
 
-The preview is a page, the confirmation a later request: the file is kept meanwhile under
-a random token in a private folder beside the media (not a record, never served), and
-removed once imported or after a day."""
+The preview is a page, the confirmation a later request, perhaps served by another web
+process or machine: the file is kept meanwhile in the media storage (local disk or the
+shared S3 bucket) under a random token in a private folder (not a record, never served),
+and removed once imported or after a day."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import secrets
-import time
-from pathlib import Path
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
 
-KEEP_SECONDS = 24 * 3600
+KEEP = datetime.timedelta(days=1)
+FOLDER = "import-pending"
 
 
-def _folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "import-pending"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _sweep() -> None:
+    """Forget files whose preview was never confirmed."""
+    cutoff = timezone.now() - KEEP
+    try:
+        _folders, files = default_storage.listdir(FOLDER)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in files:
+        path = f"{FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)  # not a record: an expired upload
+        except (OSError, NotImplementedError):
+            continue
 
 
 def stash(data: bytes) -> str:
     """Keep ``data``; the token finds it again."""
-    folder = _folder()
-    cutoff = time.time() - KEEP_SECONDS
-    for old in folder.glob("*.bin"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except OSError:
-            continue
+    _sweep()
     token = secrets.token_urlsafe(18)
-    (folder / f"{token}.bin").write_bytes(data)
+    default_storage.save(f"{FOLDER}/{token}.bin", ContentFile(data))
     return token
 
 
-def _path(token: str) -> Path | None:
+def _path(token: str) -> str | None:
     if not token or not token.replace("-", "").replace("_", "").isalnum() or len(token) > 64:
         return None
-    return _folder() / f"{token}.bin"
+    return f"{FOLDER}/{token}.bin"
 
 
 def load(token: str) -> bytes | None:
     path = _path(token)
+    if path is None:
+        return None
     try:
-        return path.read_bytes() if path else None
+        with default_storage.open(path, "rb") as handle:
+            return handle.read()
     except OSError:
         return None
 
@@ -53,4 +63,5 @@ def load(token: str) -> bytes | None:
 def discard(token: str) -> None:
     path = _path(token)
     if path is not None:
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            default_storage.delete(path)  # not a record: a confirmed upload

@@ -283,3 +283,17 @@ def test_a_completion_reported_and_accepted_through_the_api_is_in_history(world)
     assert asked.json()["status"] == "pending"
     request = world.commitment_b.extension_requests.get()
     assert "via API" in request.history.latest().history_change_reason
+
+
+def test_the_committed_schema_is_the_one_the_code_generates():
+    """Clients read ``council/api/openapi.yaml``: a change to the API must change it too
+    (``make schema``)."""
+    import io
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    generated = io.StringIO()
+    call_command("spectacular", "--lang", "en", "--fail-on-warn", stdout=generated)
+    committed = Path(__file__).resolve().parents[2] / "council" / "api" / "openapi.yaml"
+    assert generated.getvalue() == committed.read_text(encoding="utf-8"), "run make schema"

@@ -10,11 +10,13 @@ from playwright.sync_api import expect
 
 from council.models import ReportingCycle
 
+from .conftest import FLOW_WIDTHS
+
 pytestmark = [pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
-@pytest.mark.parametrize("width", [390, 1366])
+@pytest.mark.parametrize("width", FLOW_WIDTHS)
 def test_the_secretariat_sees_and_changes_the_reporting_cycle(demo_site, sign_in, width):
     SHOTS.mkdir(exist_ok=True)
     page = sign_in("secretariat", "secretariat-demo-2026")

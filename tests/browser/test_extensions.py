@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from council.models import Commitment, ExtensionRequest
 
 from ..test_i18n import compiled_catalogues
+from .conftest import FLOW_WIDTHS, PHONE
 from .test_manager_review import no_sideways_scroll, shoot, switch_to_russian
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -32,7 +33,7 @@ def _ru(day: datetime.date) -> str:
         return date_format(day, "SHORT_DATE_FORMAT")
 
 
-@pytest.mark.parametrize("width,height", [(1366, 900), (390, 844)])
+@pytest.mark.parametrize("width,height", [(w, 844 if w == PHONE else 900) for w in FLOW_WIDTHS])
 def test_focal_point_requests_and_the_secretariat_grants(
     catalogues, demo_site, sign_in, width, height
 ):

@@ -13,12 +13,13 @@ from playwright.sync_api import expect
 
 from council.models import Commitment
 
+from .conftest import FLOW_WIDTHS
 from .test_manager_review import catalogues, no_sideways_scroll, shoot, switch_to_russian  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize("width", [390, 1366])
+@pytest.mark.parametrize("width", FLOW_WIDTHS)
 def test_remind_now_and_flag_at_risk(demo_site, sign_in, catalogues, width):  # noqa: F811
     commitment = Commitment.objects.get(session__number=13, clause="2.4")
     url = demo_site.url + reverse("council:commitment-detail", args=[commitment.pk])

@@ -10,13 +10,14 @@ from playwright.sync_api import expect
 
 from council.models import Commitment, CommitmentSide
 
+from .conftest import FLOW_WIDTHS
 from .test_manager_review import no_sideways_scroll, shoot
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 S = Commitment.Status
 
 
-@pytest.mark.parametrize("width", [390, 1366])
+@pytest.mark.parametrize("width", FLOW_WIDTHS)
 def test_a_side_reported_by_its_focal_point_and_accepted_by_a_manager(demo_site, sign_in, width):
     # Clause 2.4 of the 13th session binds both parties; the Kyrgyz ministry is at work.
     commitment = Commitment.objects.get(session__number=13, clause="2.4")

@@ -4,11 +4,17 @@ gunicorn with production settings (``DJANGO_ENV=production``, the manifest stati
 secure cookies behind a TLS-terminating proxy), a Celery worker and Celery beat, on
 PostgreSQL and Redis, mailing through SMTP to a local sink. A focal point signs in and
 records a progress report; a commitment recorded due tomorrow gets its reminder from
-beat's scan through the worker to the mail server, once.
+beat's scan through the worker to the mail server, once; a personal token made on the
+profile page calls the API, and the report it records reaches a webhook receiver on
+loopback, signed, through the worker.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import http.server
+import json
 import os
 import re
 import secrets
@@ -18,6 +24,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from email import message_from_bytes, policy
@@ -116,6 +123,8 @@ class Stack:
                 "REMINDER_SCAN_SECONDS": "2",
                 # The stack runs at any hour; working hours are tested with a frozen clock.
                 "REMINDERS_WORKING_HOURS_ONLY": "false",
+                # The test receiver listens on loopback over plain HTTP.
+                "WEBHOOKS_ALLOW_HTTP_LOOPBACK": "true",
                 "LOG_LEVEL": "WARNING",
                 "PYTHONUNBUFFERED": "1",
             }
@@ -346,3 +355,113 @@ def test_beat_and_the_worker_mail_a_new_reminder_once(stack):
     assert len(about()) == 1
     assert "reminders_scan" in stack.log("beat")  # sent by beat's schedule, not by hand
     assert "reminder_deliver" in stack.log("worker")
+
+
+class Receiver:
+    """Another system's webhook endpoint on loopback: keeps every delivery, answers 200."""
+
+    def __init__(self):
+        self.deliveries: list[tuple[dict, bytes]] = []
+        received = self.deliveries
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                received.append((dict(self.headers), body))
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/council-events"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_profile_token_calls_the_api_and_its_report_reaches_a_webhook(stack):
+    receiver = Receiver()
+    try:
+        # One endpoint per council the focal point's country sits on; each its own secret.
+        secrets_by_council = json.loads(
+            stack.manage(
+                "shell",
+                "-c",
+                "import json\n"
+                "from council import services\n"
+                "from council.models import User, WebhookEndpoint\n"
+                "focal = User.objects.get(username='focal')\n"
+                "secrets = {}\n"
+                "for council in focal.agency.party.councils.all():\n"
+                "    endpoint = WebhookEndpoint(council=council, description='ЕСЭДО',\n"
+                f"        url={receiver.url!r}, events=['report.added'])\n"
+                "    services.webhook_endpoint_save(endpoint=endpoint, by=None)\n"
+                "    secrets[council.pk] = endpoint.secret\n"
+                "print(json.dumps(secrets))\n",
+            )
+            .strip()
+            .splitlines()[-1]
+        )
+
+        browser = Browser(stack)
+        browser.sign_in("focal", "focal-demo-2026")
+        made = browser.post(
+            "/profile/tokens/", {"token-name": "ЕСЭДО", "token-days": "30"}, "/profile/"
+        )
+        assert made.status_code == 302, made.text[:2000]
+        profile = browser.get("/profile/").text
+        token = re.search(r'id="new-token" readonly value="([^"]+)"', profile).group(1)
+        revoke = re.search(r'action="(/profile/tokens/\d+/revoke/)"', profile).group(1)
+
+        api = requests.Session()
+        api.headers.update({"Authorization": f"Bearer {token}", "X-Forwarded-Proto": "https"})
+        listed = api.get(f"{stack.url}/api/v1/commitments/?status=open", timeout=30)
+        assert listed.status_code == 200, listed.text[:2000]
+        ids = [row["id"] for row in listed.json()["results"]]
+        note = f"Письмо направлено через ЕСЭДО {uuid.uuid4().hex[:6]}"
+        answers = {}
+        for pk in ids:
+            answer = api.post(
+                f"{stack.url}/api/v1/commitments/{pk}/progress-reports/",
+                json={"note": note},
+                timeout=30,
+            )
+            answers[pk] = answer.status_code
+            if answer.status_code == 201:
+                reported, report_id = pk, answer.json()["id"]
+                break
+        else:
+            raise AssertionError(f"the focal point could report on none of {answers}")
+        assert set(answers.values()) <= {201, 403}  # another side's clause is refused, never 500
+        assert note in browser.get(f"/commitments/{reported}/").text
+
+        def delivered():
+            return [
+                (headers, body)
+                for headers, body in receiver.deliveries
+                if json.loads(body)["data"]["id"] == report_id
+            ]
+
+        [(headers, body)] = wait_for(
+            delivered, 60, f"the webhook (worker log:\n{stack.log('worker')[-2000:]})"
+        )
+        payload = json.loads(body)
+        assert payload["event"] == "report.added"
+        assert payload["data"]["commitment"] == reported
+        secret = secrets_by_council[str(payload["council"])]
+        expected = hmac.new(
+            secret.encode(), headers["X-Council-Timestamp"].encode() + b"." + body, hashlib.sha256
+        ).hexdigest()
+        assert hmac.compare_digest(headers["X-Council-Signature"], f"sha256={expected}")
+        assert headers["X-Council-Delivery"]
+        assert "webhook" in stack.log("worker")
+
+        assert browser.post(revoke, {}, "/profile/").status_code == 302
+        assert api.get(f"{stack.url}/api/v1/commitments/", timeout=30).status_code == 401
+    finally:
+        receiver.close()

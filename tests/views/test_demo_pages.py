@@ -25,6 +25,7 @@ from council.models import (
     Participant,
     ProtocolFile,
     Responsibility,
+    Review,
     RiskFlag,
     Session,
     StatusUpdate,
@@ -44,11 +45,43 @@ USERS = ["admin", "secretariat", "focal", "focal.kg", "manager"]
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
+def commitments_of_every_shape() -> list[tuple[int, int]]:
+    """(pk, session) of one demo commitment per shape a page draws differently: its status
+    and kind of deadline, how many agencies and sides, whether it has reports, evidence,
+    reviews, a carried-over origin, an extension, a risk flag, text versions. Lazy loads
+    come from what a record has, not from which record it is; opening one of each shape
+    (not all of the demo's clauses) keeps the crawl to what it proves."""
+    from django.db.models import Count, Exists, OuterRef
+
+    shapes: dict[tuple, tuple[int, int]] = {}
+    rows = (
+        Commitment.objects.annotate(
+            agencies=Count("responsibilities", distinct=True),
+            parties=Count("sides", distinct=True),
+            reports=Exists(StatusUpdate.objects.filter(commitment=OuterRef("pk"))),
+            evidence=Exists(Attachment.objects.filter(update__commitment=OuterRef("pk"))),
+            reviewed=Exists(Review.objects.filter(commitment=OuterRef("pk"))),
+            extended=Exists(ExtensionRequest.objects.filter(commitment=OuterRef("pk"))),
+            flagged=Exists(RiskFlag.objects.filter(commitment=OuterRef("pk"))),
+            translated=Exists(CommitmentVersion.objects.filter(commitment=OuterRef("pk"))),
+        )
+        .order_by("pk")
+        .values_list(
+            "pk", "session_id", "status", "deadline_kind", "carries_over_id",
+            "agencies", "parties", "reports", "evidence", "reviewed", "extended", "flagged",
+            "translated",
+        )
+    )  # fmt: skip
+    for pk, session, status, kind, carried, *rest in rows:
+        shapes.setdefault((status, kind, carried is not None, *rest), (pk, session))
+    return list(shapes.values())
+
+
 def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
     """URL name → requests (method, url, data) that open it on every demo record."""
     councils = list(Council.objects.values_list("pk", flat=True))
     sessions = list(Session.objects.values_list("pk", flat=True))
-    commitments = list(Commitment.objects.values_list("pk", "session_id"))
+    commitments = commitments_of_every_shape()
     sides = list(
         Responsibility.objects.filter(commitment__in=[c for c, _ in commitments[:3]])
         .values_list("commitment_id", "party_id")
