@@ -4,6 +4,8 @@ side with the headline list in one run, so ratios (not times) are compared.
     .venv/bin/python bench/matrix.py --size 1000                 # builds 1k, ~2 minutes
     .venv/bin/python bench/matrix.py --size 1000000 --reuse-data # on an existing 1M set
     .venv/bin/python bench/run.py --quick --matrix               # after run.py's own pages
+    .venv/bin/python bench/matrix.py --size 1000000 --reuse-data --api  # the JSON API
+                                                     # beside the web list (issue 19)
 
 Cases: role (manager, secretariat, focal point) × each sort of the list (both directions)
 × first and deep page (page 200, reached by the cursor its Next link would carry, or the
@@ -264,7 +266,7 @@ def _explain(sql: str, ms: float) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def measure(*, runs: int = RUNS, warmup: int = WARMUP, log=print) -> dict:
+def measure(*, runs: int = RUNS, warmup: int = WARMUP, log=print, api_only: bool = False) -> dict:
     from django.core.cache import cache
     from django.urls import reverse
 
@@ -290,7 +292,7 @@ def measure(*, runs: int = RUNS, warmup: int = WARMUP, log=print) -> dict:
 
     headline = run("headline: list, first page", "manager", listing)
     run("admin changelist, first page", "admin", reverse("admin:council_commitment_changelist"))
-    for label, role, params in list_cases(picks):
+    for label, role, params in [] if api_only else list_cases(picks):
         url = listing + ("?" + urlencode(params) if params else "")
         response = run(label, role, url, kind="list")
         if response.status_code == 200 and not params.get("q", "").startswith("zz"):
@@ -315,17 +317,23 @@ def measure(*, runs: int = RUNS, warmup: int = WARMUP, log=print) -> dict:
                 run(f"API list{label}, deep page", role, deep, kind="api", client=api[role])
     for role in ROLES:
         run("API commitment", role, f"/api/v1/commitments/{picks['commitment']}/", client=api[role])
-    for role in ROLES:
+    if api_only:
+        for role in ROLES:
+            run("list, first page", role, listing, kind="list")
+            run("list, council + open", role, listing + "?" + urlencode(
+                {"council": picks["council"], "status": "open"}), kind="list")  # fmt: skip
+    for role in [] if api_only else ROLES:
         run("dashboard", role, reverse("council:dashboard"))
-    run("council list", "manager", reverse("council:council-list"))
-    run("council page", "manager", reverse("council:council-detail", args=[picks["council"]]))
-    compliance = reverse("council:council-compliance", args=[picks["council"]])
-    for role in ROLES:
-        run("compliance page", role, compliance)
-    reports = reverse("council:report-dashboard")
-    for role in ROLES:
-        run("reports, cached", role, reports)
-        run("reports, cold", role, reports, before=cache.clear)
+    if not api_only:
+        run("council list", "manager", reverse("council:council-list"))
+        run("council page", "manager", reverse("council:council-detail", args=[picks["council"]]))
+        compliance = reverse("council:council-compliance", args=[picks["council"]])
+        for role in ROLES:
+            run("compliance page", role, compliance)
+        reports = reverse("council:report-dashboard")
+        for role in ROLES:
+            run("reports, cached", role, reports)
+            run("reports, cold", role, reports, before=cache.clear)
     base = {r["label"]: r["median_ms"] for r in results if r["role"] in ("manager", "admin")}
     head, admin = base["headline: list, first page"], base["admin changelist, first page"]
     for row in results:
@@ -336,16 +344,26 @@ def measure(*, runs: int = RUNS, warmup: int = WARMUP, log=print) -> dict:
         over = row["median_ms"] > SLOW_MS and not row["label"].startswith("reports, cached")
         if over or (row["label"] == "reports, cold" and row["median_ms"] > 1000):
             row["plan"] = _explain(sql, ms)
-    return {"n": Commitment.objects.count(), "picks": picks, "rows": results}
+    return {
+        "n": Commitment.objects.count(),
+        "picks": picks,
+        "rows": results,
+        "api_only": api_only,
+    }
 
 
 def report(result: dict) -> str:
     n = result["n"]
     rows = result["rows"]
     over = [r for r in rows if r.get("plan") is not None]
+    title = (
+        f"## JSON API beside the web list, N = {n:,} (issue 19)"
+        if result.get("api_only")
+        else f"## Page matrix, N = {n:,} (issue 18)"
+    )
     out = [
         BEGIN,
-        f"## Page matrix, N = {n:,} (issue 18)",
+        title,
         "",
         "`bench/matrix.py`: every case timed in one run through the whole stack "
         f"(`django.test.Client`), median of {RUNS} runs after {WARMUP} warm-up (2 runs when "
@@ -411,6 +429,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-data", action="store_true")
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
+    parser.add_argument(
+        "--api",
+        action="store_true",
+        help="only the JSON API's commitment list and page beside the web list (issue 19)",
+    )
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -429,17 +452,16 @@ def main(argv: list[str] | None = None) -> int:
 
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    result = measure(runs=args.runs)
+    result = measure(runs=args.runs, api_only=args.api)
     out_dir = ROOT / "bench" / "out"
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / f"matrix-{args.size}.json").write_text(
+    (out_dir / f"matrix-{'api-' if args.api else ''}{args.size}.json").write_text(
         json.dumps(result, indent=1, default=str), encoding="utf-8"
     )
     text = report(result)
     write_section(text, Path(args.output))
-    print(
-        f"Written: {args.output} (section N = {result['n']:,}), bench/out/matrix-{args.size}.json"
-    )
+    raw = f"bench/out/matrix-{'api-' if args.api else ''}{args.size}.json"
+    print(f"Written: {args.output} (section N = {result['n']:,}), {raw}")
     return 0
 
 

@@ -206,7 +206,11 @@ class DemoLoader:
         for item in self.data["sessions"]:
             for review in item.get("reviews", []):
                 self.load_review(self.sessions[item["key"]], review)
-        load_sides_demo(self)
+        # What people do in the demo (reports, requests, decisions) is recorded as they would
+        # record it: in Russian, the council's working language, with the reasons the
+        # services write for them.
+        with translation.override("ru"):
+            load_sides_demo(self)
         for item in self.data["indicators"]:
             self.load_indicator(item)
         self.load_public_page()
@@ -225,8 +229,9 @@ class DemoLoader:
                 **self.sourced(item),
             )
             services.event_save(event=event, by=None)
-        load_extension_demo(self)
-        load_cycles_demo(self)
+        with translation.override("ru"):
+            load_extension_demo(self)
+            load_cycles_demo(self)
         # The secretariat has connected its document system; its secret was shown once.
         secretariat = self.users.get("secretariat")
         if secretariat is not None:
@@ -558,8 +563,9 @@ def load_demo(path: Path = DEMO_FILE, today: datetime.date | None = None) -> Dem
     # Reference data's plain values are English, whatever language is active.
     with transaction.atomic(), translation.override("en"):
         loader.load()
-        load_compliance(loader)
-        load_notify_demo(loader)
+        with translation.override("ru"):
+            load_compliance(loader)
+            load_notify_demo(loader)
     # What is due today goes out now (to the console in the demo), so the
     # notification pages and the reminder log have something to show.
     services.reminders_scan(today=loader.today)

@@ -133,7 +133,8 @@ def extension_request(
             about=request,
             actor=by,
             party=party,
-            detail=f"{_short(new_deadline)}: {reason}",
+            # Stored text, read later in any language: the date in digits, as all four write it.
+            detail=f"{new_deadline:%d.%m.%Y}: {reason}",
         )
     return request
 

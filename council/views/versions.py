@@ -49,6 +49,12 @@ class CommitmentVersionForm(forms.ModelForm):
         self.fields["language"].choices = [
             (code, name) for code, name in settings.LANGUAGES if code not in taken
         ]
+        # The text is in its own language, not the page's: spell checkers, screen readers
+        # and input methods switch to it.
+        language = self.data.get("language") if self.is_bound else self.instance.language
+        if language in dict(settings.LANGUAGES):
+            for name in ("title", "text"):
+                self.fields[name].widget.attrs["lang"] = language
 
 
 def _get_editable(request: HttpRequest, pk: int) -> Commitment:
