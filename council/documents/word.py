@@ -7,13 +7,16 @@ a control character, and Word pastes a vertical tab for each manual line break.
 
 Both print in one language, the reader's by default or the one asked for (``?lang=kk``):
 the headings in it and each clause in its version in that language where one is
-recorded, else as recorded, marked "(text in the original language)".
+recorded, else as recorded, marked "(text in the original language)". The decisions annex
+can also set the clause's texts side by side (``?lang=ru&beside=kk,ky``), a column per
+language, as a protocol signed in several equally authentic languages is laid out.
 """
 
 from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,7 +24,7 @@ from django.utils.translation import gettext as _
 from ..models import Commitment, Session
 from ..reporting import review
 from ..text import xml_safe
-from ..versions import prefetch_versions, reader_language, shown_version
+from ..versions import normalise, prefetch_versions, reader_language, shown_version
 
 
 def session_document(title: str, session: Session, *, landscape: bool = False):
@@ -95,6 +98,8 @@ def clause_text(commitment: Commitment, language: str) -> str:
     text = f"{shown.title}\n{shown.text}"
     if shown.is_fallback:
         text += "\n" + _("(text in the original language)")
+    elif shown.is_translation:
+        text += "\n" + _("(translation)")
     return text
 
 
@@ -104,24 +109,46 @@ def to_bytes(document) -> bytes:
     return buffer.getvalue()
 
 
-def decisions_docx(session: Session, language: str | None = None) -> bytes:
+def text_languages(language: str, beside: str | list[str] | None) -> list[str]:
+    """``language`` first, then each of ``beside`` (codes, or one comma-separated string)
+    that is one of ours and not already there."""
+    if isinstance(beside, str):
+        beside = [beside]
+    chosen = [language]
+    for code in (normalise(part) for item in beside or [] for part in item.split(",")):
+        if code and code not in chosen:
+            chosen.append(code)
+    return chosen
+
+
+def decisions_docx(
+    session: Session, language: str | None = None, beside: str | list[str] | None = None
+) -> bytes:
     """The protocol annex: every clause adopted at ``session`` with its agencies and
-    deadline, in ``language`` (the active language by default)."""
+    deadline, in ``language`` (the active language by default), with its texts in the
+    ``beside`` languages in columns of their own."""
     language = reader_language(language)
     with translation.override(language):
-        return _decisions_docx(session, language)
+        return _decisions_docx(session, text_languages(language, beside))
 
 
-def _decisions_docx(session: Session, language: str) -> bytes:
-    document = session_document(_("Decisions of the session"), session)
+def _decisions_docx(session: Session, languages: list[str]) -> bytes:
+    names = dict(settings.LANGUAGES)
+    several = len(languages) > 1
+    document = session_document(_("Decisions of the session"), session, landscape=several)
     commitments = prefetch_versions(session.commitments.for_list().order_by("pk"))
-    table = add_table(document, [_("Clause"), _("Text"), _("Responsible"), _("Deadline")])
+    text_headers = (
+        [_("Text (%(language)s)") % {"language": names[code]} for code in languages]
+        if several
+        else [_("Text")]
+    )
+    table = add_table(document, [_("Clause"), *text_headers, _("Responsible"), _("Deadline")])
     for commitment in commitments:
         add_row(
             table,
             [
                 commitment.clause or "—",
-                clause_text(commitment, language),
+                *(clause_text(commitment, code) for code in languages),
                 responsible_lines(commitment),
                 deadline_label(commitment),
             ],

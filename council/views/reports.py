@@ -132,4 +132,7 @@ def session_decisions_export(request: HttpRequest, pk: int) -> HttpResponse:
         "council": session.council.short_name or session.council.name,
         "number": session.number,
     }
-    return _docx(word.decisions_docx(session, language=request.GET.get("lang")), name)
+    document = word.decisions_docx(
+        session, language=request.GET.get("lang"), beside=request.GET.getlist("beside")
+    )
+    return _docx(document, name)

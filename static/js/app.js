@@ -432,3 +432,18 @@ document.addEventListener("keydown", function (event) {
   var link = document.querySelector("[data-search-link]");
   if (link) window.location.assign(link.href);
 });
+
+// A menu of downloads (<details class="export-menu">) closes on a click elsewhere and on
+// Escape, returning focus to its button, as a menu does.
+document.addEventListener("click", function (event) {
+  document.querySelectorAll("details.export-menu[open]").forEach(function (menu) {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  });
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("details.export-menu[open]").forEach(function (menu) {
+    menu.removeAttribute("open");
+    menu.querySelector("summary").focus();
+  });
+});

@@ -91,3 +91,42 @@ def test_the_spreadsheet_in_one_language_when_asked(client, world, kazakh):
     # The others are as recorded, and say so.
     assert world.commitment_b.title in in_kazakh
     assert "original language" in in_kazakh or "түпнұсқа" in in_kazakh
+
+
+def table_rows(content: bytes) -> list[list[str]]:
+    from docx import Document
+
+    document = Document(io.BytesIO(content))
+    return [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+
+
+def test_the_annex_sets_the_authentic_texts_side_by_side(client, world, kazakh):
+    client.force_login(world.users["secretariat"])
+    url = reverse("council:session-decisions-export", args=[world.session.pk])
+    answer = client.get(url, {"lang": "ru", "beside": "kk,ky"})
+    assert answer.status_code == 200
+    header, *rows = table_rows(answer.content)
+    with translation.override("ru"):
+        texts = [
+            translation.gettext("Text (%(language)s)") % {"language": translation.gettext(name)}
+            for name in ("Russian", "Kazakh", "Kyrgyz")
+        ]
+        fallback = translation.gettext("(text in the original language)")
+    assert header[1:4] == texts  # headed in the document's language, Russian
+    by_clause = {row[0]: row for row in rows}
+    russian, kazakh_text, kyrgyz = by_clause["2.1"][1:4]
+    assert world.commitment_a.title in russian and fallback not in russian
+    assert "Тараптар жол картасын іске асырсын." in kazakh_text
+    # No Kyrgyz text recorded: the clause as recorded, marked so, in its column.
+    assert world.commitment_a.title in kyrgyz and fallback in kyrgyz
+    # Unknown or repeated languages are left out, never an error.
+    again = client.get(url, {"lang": "ru", "beside": ["kk", "xx", "ru"]})
+    assert len(table_rows(again.content)[0]) == 5  # clause, ru, kk, responsible, deadline
+
+
+def test_the_session_page_offers_each_language_and_side_by_side(client, world):
+    client.force_login(world.users["focal_a"])
+    page = client.get(world.session.get_absolute_url()).content.decode()
+    annex = reverse("council:session-decisions-export", args=[world.session.pk])
+    for query in ("?lang=ru", "?lang=kk", "?lang=ky", "?lang=en", "?lang=ru&amp;beside=kk,ky"):
+        assert f'href="{annex}{query}"' in page
