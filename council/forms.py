@@ -194,15 +194,45 @@ class ParticipantForm(ModelForm):
         return cleaned
 
 
-class AgendaItemForm(ModelForm):
+class RecordedLanguage:
+    """The language a record's own title and text are written in ("recorded in"), one the
+    record has no other version in; the text fields carry it as their ``lang``."""
+
+    text_fields: tuple[str, ...] = ()
+
+    def _recorded_language(self) -> None:
+        language = self.data.get("language") if self.is_bound else self.instance.language
+        if language in dict(settings.LANGUAGES):
+            for name in self.text_fields:
+                self.fields[name].widget.attrs["lang"] = language
+
+    def clean_language(self):
+        from .versions import active_versions
+
+        language = self.cleaned_data["language"]
+        if self.instance.pk and language != self.instance.language:
+            if any(v.language == language for v in active_versions(self.instance)):
+                raise forms.ValidationError(
+                    _(
+                        "There is already a text in this language among the other "
+                        "languages: withdraw it there first, or keep the language."
+                    )
+                )
+        return language
+
+
+class AgendaItemForm(RecordedLanguage, ModelForm):
+    text_fields = ("title", "summary")
+
     class Meta(ModelForm.Meta):
         model = AgendaItem
-        fields = ["title", "sector", "speakers", "summary"]
+        fields = ["title", "language", "sector", "speakers", "summary"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, session: Session, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.session = session
+        self._recorded_language()
         self.fields["speakers"].queryset = Person.objects.filter(
             party__in=session.council.parties.all()
         ).select_related("party")
@@ -210,13 +240,16 @@ class AgendaItemForm(ModelForm):
         self.fields["speakers"].widget.attrs["data-quick-add-kind"] = "person"
 
 
-class CommitmentForm(ModelForm):
+class CommitmentForm(RecordedLanguage, ModelForm):
+    text_fields = ("title", "text")
+
     class Meta(ModelForm.Meta):
         model = Commitment
         fields = [
             "clause",
             "title",
             "text",
+            "language",
             "sector",
             "agenda_item",
             "deadline_kind",
@@ -244,6 +277,7 @@ class CommitmentForm(ModelForm):
         self.fields["deadline_kind"].widget.attrs["data-deadline-kind"] = ""
         self.fields["deadline"].widget.attrs["data-deadline-date"] = ""
         self.fields["deadline"].help_text = _("Only for a deadline by a date.")
+        self._recorded_language()
 
     def _sector_from_agenda_item(self, session: Session) -> None:
         """The sector starts as the agenda item's: on opening (an agenda item given as

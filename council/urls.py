@@ -57,6 +57,21 @@ council_patterns = [
         name="commitment-version-edit",
     ),
     path(
+        "agenda-items/<int:pk>/versions/new/",
+        version_views.agenda_item_version_create,
+        name="agenda-item-version-create",
+    ),
+    path(
+        "agenda-item-versions/<int:pk>/edit/",
+        version_views.agenda_item_version_edit,
+        name="agenda-item-version-edit",
+    ),
+    path(
+        "agenda-item-versions/<int:pk>/withdraw/",
+        version_views.agenda_item_version_withdraw,
+        name="agenda-item-version-withdraw",
+    ),
+    path(
         "commitment-versions/<int:pk>/withdraw/",
         version_views.commitment_version_withdraw,
         name="commitment-version-withdraw",

@@ -1,5 +1,6 @@
-"""A commitment's text in other languages: add, correct or withdraw a version, in place
-on the commitment's page (htmx) or on a page of its own without JavaScript."""
+"""A commitment's text and an agenda item's title in other languages: add, correct or
+withdraw a version; a commitment's in place on its page (htmx) or on a page of its own
+without JavaScript, an agenda item's from its edit page."""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import services
-from ..models import Commitment, CommitmentVersion
+from ..models import AgendaItem, AgendaItemVersion, Commitment, CommitmentVersion
 from ..policies import policy_for
 from ..versions import active_versions
-from ._access import _form_error, _get_commitment, _partial
+from ._access import _form_error, _get_commitment, _get_session, _partial
 
 TEMPLATE = "council/commitment_version_form.html"
 
@@ -137,3 +139,101 @@ def commitment_version_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The text is withdrawn; it stays in the history."))
     return redirect(commitment.get_absolute_url())
+
+
+# An agenda item's title in other languages ----------------------------------------------
+
+ITEM_TEMPLATE = "council/agenda_item_version_form.html"
+
+
+class AgendaItemVersionForm(forms.ModelForm):
+    """A version's language and title; a language the item does not have yet."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the change"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy("Kept in the history."),
+    )
+
+    class Meta:
+        model = AgendaItemVersion
+        fields = ["language", "title", "is_translation"]
+
+    def __init__(self, *args, item: AgendaItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.agenda_item = item
+        taken = {item.language} | {
+            version.language for version in active_versions(item) if version.pk != self.instance.pk
+        }
+        self.fields["language"].choices = [
+            (code, name) for code, name in settings.LANGUAGES if code not in taken
+        ]
+        language = self.data.get("language") if self.is_bound else self.instance.language
+        if language in dict(settings.LANGUAGES):
+            self.fields["title"].widget.attrs["lang"] = language
+
+
+def _get_editable_item(request: HttpRequest, pk: int) -> AgendaItem:
+    item = get_object_or_404(AgendaItem, pk=pk, withdrawn_at__isnull=True)
+    item.session = _get_session(request, item.session_id, edit=True)  # 404 or 403
+    return item
+
+
+def _item_form_page(request, item, form, version=None) -> HttpResponse:
+    refused = request.method == "POST"
+    context = {"item": item, "session": item.session, "form": form, "version": version}
+    return render(request, ITEM_TEMPLATE, context, status=422 if refused else 200)
+
+
+def _item_saved(request, item, version) -> HttpResponse:
+    messages.success(
+        request,
+        _("The title is saved (%(language)s).") % {"language": version.get_language_display()},
+    )
+    return redirect(reverse("council:agenda-item-edit", args=[item.pk]) + "#versions")
+
+
+def _save_item_version(request, item, form, version=None) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.agenda_item_version_save(
+                version=form.save(commit=False),
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            return _item_saved(request, item, saved)
+    return _item_form_page(request, item, form, version)
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_item_version_create(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_editable_item(request, pk)
+    form = AgendaItemVersionForm(request.POST or None, item=item)
+    return _save_item_version(request, item, form)
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_item_version_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(AgendaItemVersion, pk=pk, withdrawn_at__isnull=True)
+    found.agenda_item = item = _get_editable_item(request, found.agenda_item_id)
+    form = AgendaItemVersionForm(request.POST or None, instance=found, item=item)
+    return _save_item_version(request, item, form, found)
+
+
+@require_POST
+def agenda_item_version_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(AgendaItemVersion, pk=pk, withdrawn_at__isnull=True)
+    version.agenda_item = item = _get_editable_item(request, version.agenda_item_id)
+    try:
+        services.agenda_item_version_withdraw(
+            version=version, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("council:agenda-item-version-edit", args=[version.pk]))
+    messages.success(request, _("The title is withdrawn; it stays in the history."))
+    return redirect(reverse("council:agenda-item-edit", args=[item.pk]) + "#versions")

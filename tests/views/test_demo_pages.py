@@ -15,6 +15,7 @@ from council import services
 from council import urls as council_urls
 from council.models import (
     AgendaItem,
+    AgendaItemVersion,
     Attachment,
     Commitment,
     CommitmentVersion,
@@ -179,6 +180,25 @@ def pages(token: str) -> dict[str, list[tuple[str, str, dict]]]:
         "commitment-version-withdraw": [
             ("post", reverse("council:commitment-version-withdraw", args=[pk]), {"reason": ""})
             for pk in CommitmentVersion.objects.values_list("pk", flat=True)[:2]
+        ],
+        "agenda-item-version-create": [
+            ("get", reverse("council:agenda-item-version-create", args=[i]), {}) for i in items[:3]
+        ]
+        + [
+            ("post", reverse("council:agenda-item-version-create", args=[i]), {"language": "ru"})
+            for i in items[:2]
+        ],
+        "agenda-item-version-edit": [
+            ("get", reverse("council:agenda-item-version-edit", args=[pk]), {})
+            for pk in AgendaItemVersion.objects.values_list("pk", flat=True)[:3]
+        ]
+        + [
+            ("post", reverse("council:agenda-item-version-edit", args=[pk]), {"title": ""})
+            for pk in AgendaItemVersion.objects.values_list("pk", flat=True)[:2]
+        ],
+        "agenda-item-version-withdraw": [
+            ("post", reverse("council:agenda-item-version-withdraw", args=[pk]), {"reason": ""})
+            for pk in AgendaItemVersion.objects.values_list("pk", flat=True)[:2]
         ],
         "commitment-report": [
             ("post", reverse("council:commitment-report", args=[c]), {"note": ""})
