@@ -210,14 +210,17 @@ class RecordedLanguage:
         from .versions import active_versions
 
         language = self.cleaned_data["language"]
-        if self.instance.pk and language != self.instance.language:
-            if any(v.language == language for v in active_versions(self.instance)):
-                raise forms.ValidationError(
-                    _(
-                        "There is already a text in this language among the other "
-                        "languages: withdraw it there first, or keep the language."
-                    )
+        if (
+            self.instance.pk
+            and language != self.instance.language
+            and any(v.language == language for v in active_versions(self.instance))
+        ):
+            raise forms.ValidationError(
+                _(
+                    "There is already a text in this language among the other "
+                    "languages: withdraw it there first, or keep the language."
                 )
+            )
         return language
 
 

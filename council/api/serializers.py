@@ -43,7 +43,14 @@ class CouncilSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "short_name", "kind", "parties", "established_on", "is_active"]
 
 
+# A small positive integer, declared rather than read from the field: the range the model
+# field reports depends on the database (SQLite's is 64-bit), and the schema must not.
+SMALL = {"min_value": 0, "max_value": 32767}
+
+
 class SessionSerializer(serializers.ModelSerializer):
+    number = serializers.IntegerField(**SMALL)
+
     class Meta:
         model = Session
         fields = [
@@ -61,6 +68,8 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
+    order = serializers.IntegerField(**SMALL)
+
     class Meta:
         model = AgendaItem
         fields = ["id", "session", "order", "title", "language", "sector", "summary"]
