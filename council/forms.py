@@ -201,6 +201,9 @@ class RecordedLanguage:
     text_fields: tuple[str, ...] = ()
 
     def _recorded_language(self) -> None:
+        # A form posted without it (the quick-record dialog, an older page) keeps the
+        # record's language, Russian for a new one.
+        self.fields["language"].required = False
         language = self.data.get("language") if self.is_bound else self.instance.language
         if language in dict(settings.LANGUAGES):
             for name in self.text_fields:
@@ -209,7 +212,7 @@ class RecordedLanguage:
     def clean_language(self):
         from .versions import active_versions
 
-        language = self.cleaned_data["language"]
+        language = self.cleaned_data["language"] or self.instance.language or "ru"
         if (
             self.instance.pk
             and language != self.instance.language

@@ -232,7 +232,9 @@ def text_of(message) -> str:
     return "\n".join(parts)
 
 
-@pytest.fixture(scope="module")
+# Session-wide: under xdist a module fixture was torn down and started again between this
+# module's tests (a minute each time); the stack is started once per test run.
+@pytest.fixture(scope="session")
 def stack():
     base = Path(tempfile.mkdtemp(prefix="council-stack-"))
     running = Stack(base)

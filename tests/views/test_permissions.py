@@ -10,7 +10,7 @@ from django.urls import get_resolver, reverse
 
 from council import services
 from council import urls as council_urls
-from council.models import CommitmentVersion, ComplianceScore
+from council.models import AgendaItemVersion, CommitmentVersion, ComplianceScore
 
 ROLES = [
     "anonymous",
@@ -49,6 +49,17 @@ def kazakh_text(w) -> int:
             version=CommitmentVersion(
                 commitment=w.commitment_a, language="kk", title="Атауы", text="Мәтіні"
             ),
+            by=None,
+        )
+    return found.pk
+
+
+def kazakh_title(w) -> int:
+    """The pk of the agenda item's Kazakh title, recorded on first use."""
+    found = AgendaItemVersion.objects.filter(agenda_item=w.agenda_item, language="kk").first()
+    if found is None:
+        found = services.agenda_item_version_save(
+            version=AgendaItemVersion(agenda_item=w.agenda_item, language="kk", title="Сауда"),
             by=None,
         )
     return found.pk
@@ -161,6 +172,21 @@ def matrix(w):
             EDIT,
         ),
         # Before the withdrawal below: a withdrawn text is no longer edited (404).
+        "agenda-item-version-create": (
+            "get",
+            reverse("council:agenda-item-version-create", args=[w.agenda_item.pk]),
+            EDIT,
+        ),
+        "agenda-item-version-edit": (
+            "get",
+            reverse("council:agenda-item-version-edit", args=[kazakh_title(w)]),
+            EDIT,
+        ),
+        "agenda-item-version-withdraw": (
+            "post",
+            reverse("council:agenda-item-version-withdraw", args=[kazakh_title(w)]),
+            EDIT | {"admin": 302, "secretariat": 302},
+        ),
         "commitment-version-edit": (
             "get",
             reverse("council:commitment-version-edit", args=[v]),
