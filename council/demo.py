@@ -275,7 +275,8 @@ class DemoLoader:
                 last_name=item["last_name"],
                 email=item["email"],
                 agency=self.agencies.get(item.get("agency", "")),
-                language="en",
+                # They sign in to the council's working language; each can switch.
+                language=item.get("language", self.language),
             )
             self.staff_councils[user.username] = item.get("councils", [])
             self.users[item["key"]] = user

@@ -375,19 +375,27 @@ def test_switcher_is_in_the_navigation_with_each_language_in_its_own_name(client
         assert f'<option value="{code}" lang="{code}"' in page and f">{name}</option>" in page
 
 
+def test_demo_users_sign_in_to_russian_the_councils_working_language(client, demo):
+    response = client.post(
+        reverse("login"), {"username": "manager", "password": "manager-demo-2026"}, follow=True
+    )
+    assert '<html lang="ru">' in response.content.decode()
+    assert set(User.objects.values_list("language", flat=True)) == {"ru"}
+
+
 def test_switching_saves_the_language_to_the_profile(client, demo):
     user = User.objects.get(username="secretariat")
-    assert user.language == "en"
+    assert user.language == "ru"
     client.force_login(user)
     response = client.post(
-        reverse("set_language"), {"language": "ru", "next": reverse("council:council-list")}
+        reverse("set_language"), {"language": "kk", "next": reverse("council:council-list")}
     )
     assert response.status_code == 302 and response["Location"] == reverse("council:council-list")
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ru"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "kk"
     user.refresh_from_db()
-    assert user.language == "ru"
+    assert user.language == "kk"
     page = client.get(reverse("council:council-list")).content.decode()
-    assert '<html lang="ru">' in page and "Советы" in page
+    assert '<html lang="kk">' in page and "Кеңестер" in page
 
 
 def test_switching_on_the_login_page_needs_no_account(client, db):
@@ -402,7 +410,7 @@ def test_an_unknown_language_changes_nothing(client, demo):
     client.force_login(user)
     client.post(reverse("set_language"), {"language": "xx", "next": "/"})
     user.refresh_from_db()
-    assert user.language == "en"
+    assert user.language == "ru"
 
 
 def test_signing_in_applies_the_profile_language(client, demo):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from council.demo import load_demo
+from council.models import User
 
 # Playwright's sync API runs an event loop in this thread; Django must allow ORM calls here
 # (the test's own queries, and the live server's, while the page is driven).
@@ -73,7 +74,10 @@ def sign_in(browser, live_server):
     """Open a fresh browser context and log in; returns the page on the dashboard."""
     contexts = []
 
-    def login(username: str, password: str):
+    def login(username: str, password: str, language: str = "en"):
+        # The demo's people sign in to Russian; these flows are written from the English
+        # interface and switch as a user would, so the person starts in ``language``.
+        User.objects.filter(username=username).update(language=language)
         context = browser.new_context(accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
