@@ -194,6 +194,16 @@ class ParticipantForm(ModelForm):
         return cleaned
 
 
+def mark_text_language(form: forms.Form, field_names) -> None:
+    """Give the text fields the ``lang`` of the language chosen on ``form`` (posted, or its
+    instance's): the text is in that language, not the page's, and spell checkers, screen
+    readers and input methods follow it."""
+    language = form.data.get("language") if form.is_bound else form.instance.language
+    if language in dict(settings.LANGUAGES):
+        for name in field_names:
+            form.fields[name].widget.attrs["lang"] = language
+
+
 class RecordedLanguage:
     """The language a record's own title and text are written in ("recorded in"), one the
     record has no other version in; the text fields carry it as their ``lang``."""
@@ -204,10 +214,7 @@ class RecordedLanguage:
         # A form posted without it (the quick-record dialog, an older page) keeps the
         # record's language, Russian for a new one.
         self.fields["language"].required = False
-        language = self.data.get("language") if self.is_bound else self.instance.language
-        if language in dict(settings.LANGUAGES):
-            for name in self.text_fields:
-                self.fields[name].widget.attrs["lang"] = language
+        mark_text_language(self, self.text_fields)
 
     def clean_language(self):
         from .versions import active_versions

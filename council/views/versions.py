@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import services
+from ..forms import mark_text_language
 from ..models import AgendaItem, AgendaItemVersion, Commitment, CommitmentVersion
 from ..policies import policy_for
 from ..versions import active_versions
@@ -24,9 +25,12 @@ from ._access import _form_error, _get_commitment, _get_session, _partial
 TEMPLATE = "council/commitment_version_form.html"
 
 
-class CommitmentVersionForm(forms.ModelForm):
-    """A version's language, title and text; the language is one the commitment does not
-    yet have (or this version's own, when correcting it)."""
+class VersionForm(forms.ModelForm):
+    """A version's language and texts; the language is one the record does not yet have
+    (or this version's own, when correcting it)."""
+
+    record_field = ""  # the version's link to its record: "commitment", "agenda_item"
+    text_fields: tuple[str, ...] = ()
 
     reason = forms.CharField(
         label=gettext_lazy("Reason for the change"),
@@ -35,28 +39,35 @@ class CommitmentVersionForm(forms.ModelForm):
         help_text=gettext_lazy("Kept in the history."),
     )
 
-    class Meta:
-        model = CommitmentVersion
-        fields = ["language", "title", "text", "is_translation"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
-
-    def __init__(self, *args, commitment: Commitment, **kwargs):
+    def __init__(self, *args, record: Commitment | AgendaItem, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.commitment = commitment
-        taken = {commitment.language} | {
+        setattr(self.instance, self.record_field, record)
+        taken = {record.language} | {
             version.language
-            for version in active_versions(commitment)
+            for version in active_versions(record)
             if version.pk != self.instance.pk
         }
         self.fields["language"].choices = [
             (code, name) for code, name in settings.LANGUAGES if code not in taken
         ]
-        # The text is in its own language, not the page's: spell checkers, screen readers
-        # and input methods switch to it.
-        language = self.data.get("language") if self.is_bound else self.instance.language
-        if language in dict(settings.LANGUAGES):
-            for name in ("title", "text"):
-                self.fields[name].widget.attrs["lang"] = language
+        mark_text_language(self, self.text_fields)
+
+
+class CommitmentVersionForm(VersionForm):
+    record_field, text_fields = "commitment", ("title", "text")
+
+    class Meta:
+        model = CommitmentVersion
+        fields = ["language", "title", "text", "is_translation"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+
+
+class AgendaItemVersionForm(VersionForm):
+    record_field, text_fields = "agenda_item", ("title",)
+
+    class Meta:
+        model = AgendaItemVersion
+        fields = ["language", "title", "is_translation"]
 
 
 def _get_editable(request: HttpRequest, pk: int) -> Commitment:
@@ -86,21 +97,26 @@ def _saved(request, commitment, version) -> HttpResponse:
     return redirect(f"{commitment.get_absolute_url()}?lang={version.language}")
 
 
+def _save_version(request, form, save):
+    """The version ``form`` holds, saved through ``save`` (the record's service) when the
+    form is posted and valid, else None; a refusal of the service lands on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(
+            version=form.save(commit=False), by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        _form_error(form, error)
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def commitment_version_create(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = _get_editable(request, pk)
-    form = CommitmentVersionForm(request.POST or None, commitment=commitment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.commitment_version_save(
-                version=form.save(commit=False),
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            return _saved(request, commitment, version)
+    form = CommitmentVersionForm(request.POST or None, record=commitment)
+    if version := _save_version(request, form, services.commitment_version_save):
+        return _saved(request, commitment, version)
     return _respond(request, commitment, form, refused=request.method == "POST")
 
 
@@ -108,18 +124,9 @@ def commitment_version_create(request: HttpRequest, pk: int) -> HttpResponse:
 def commitment_version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(CommitmentVersion, pk=pk, withdrawn_at__isnull=True)
     commitment = _get_editable(request, found.commitment_id)
-    form = CommitmentVersionForm(request.POST or None, instance=found, commitment=commitment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.commitment_version_save(
-                version=form.save(commit=False),
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            return _saved(request, commitment, version)
+    form = CommitmentVersionForm(request.POST or None, instance=found, record=commitment)
+    if version := _save_version(request, form, services.commitment_version_save):
+        return _saved(request, commitment, version)
     return _respond(request, commitment, form, found, refused=request.method == "POST")
 
 
@@ -146,34 +153,6 @@ def commitment_version_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 ITEM_TEMPLATE = "council/agenda_item_version_form.html"
 
 
-class AgendaItemVersionForm(forms.ModelForm):
-    """A version's language and title; a language the item does not have yet."""
-
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the change"),
-        required=False,
-        max_length=300,
-        help_text=gettext_lazy("Kept in the history."),
-    )
-
-    class Meta:
-        model = AgendaItemVersion
-        fields = ["language", "title", "is_translation"]
-
-    def __init__(self, *args, item: AgendaItem, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.agenda_item = item
-        taken = {item.language} | {
-            version.language for version in active_versions(item) if version.pk != self.instance.pk
-        }
-        self.fields["language"].choices = [
-            (code, name) for code, name in settings.LANGUAGES if code not in taken
-        ]
-        language = self.data.get("language") if self.is_bound else self.instance.language
-        if language in dict(settings.LANGUAGES):
-            self.fields["title"].widget.attrs["lang"] = language
-
-
 def _get_editable_item(request: HttpRequest, pk: int) -> AgendaItem:
     item = get_object_or_404(AgendaItem, pk=pk, withdrawn_at__isnull=True)
     item.session = _get_session(request, item.session_id, edit=True)  # 404 or 403
@@ -195,24 +174,15 @@ def _item_saved(request, item, version) -> HttpResponse:
 
 
 def _save_item_version(request, item, form, version=None) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.agenda_item_version_save(
-                version=form.save(commit=False),
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            return _item_saved(request, item, saved)
+    if saved := _save_version(request, form, services.agenda_item_version_save):
+        return _item_saved(request, item, saved)
     return _item_form_page(request, item, form, version)
 
 
 @require_http_methods(["GET", "POST"])
 def agenda_item_version_create(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_editable_item(request, pk)
-    form = AgendaItemVersionForm(request.POST or None, item=item)
+    form = AgendaItemVersionForm(request.POST or None, record=item)
     return _save_item_version(request, item, form)
 
 
@@ -220,7 +190,7 @@ def agenda_item_version_create(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_item_version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(AgendaItemVersion, pk=pk, withdrawn_at__isnull=True)
     found.agenda_item = item = _get_editable_item(request, found.agenda_item_id)
-    form = AgendaItemVersionForm(request.POST or None, instance=found, item=item)
+    form = AgendaItemVersionForm(request.POST or None, instance=found, record=item)
     return _save_item_version(request, item, form, found)
 
 
