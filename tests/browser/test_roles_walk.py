@@ -253,5 +253,8 @@ def test_review_on_a_phone_is_one_card_per_commitment_with_its_decision(demo_sit
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "secretariat-review-decided-390.png", full_page=True)
+        # No request of the page may still be running in the live server when the test's
+        # database is flushed (its lock met the flush's: a deadlock on PostgreSQL).
+        page.wait_for_load_state("networkidle")
     finally:
         context.close()
