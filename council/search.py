@@ -10,9 +10,15 @@ substrings with a case fold that knows every script (see ``council.sqlite``).
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorExact,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
@@ -30,9 +36,25 @@ def full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def commitment_document() -> SearchVector:
-    """The expression the commitment search index is built on: keep them identical."""
-    return SearchVector("title", "text", config=CONFIG)
+class StoredDocument(Expression):
+    """A commitment's search document as stored beside it (migration 0035: its title and
+    text, stemmed, kept by a trigger; GIN-indexed). Not a model field, so that history,
+    fixtures and the API never carry it; PostgreSQL only."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name(alias)}.search_document", []
+
+
+def commitment_document() -> StoredDocument:
+    return StoredDocument()
+
+
+def matches(query: SearchQuery) -> SearchVectorExact:
+    """The condition "the commitment's title or text has these words"."""
+    return SearchVectorExact(commitment_document(), query)
 
 
 def version_document() -> SearchVector:
@@ -89,20 +111,13 @@ def commitments_matching(queryset: QuerySet, value: str) -> QuerySet:
     few = set(recorded[: FEW_MATCHES + 1]) | set(in_versions[: FEW_MATCHES + 1])
     if len(few) <= FEW_MATCHES:
         return queryset.filter(pk__in=few)
-    return queryset.annotate(document=commitment_document()).filter(
-        Q(document=query) | Q(pk__in=in_versions)
-    )
+    return queryset.filter(Q(matches(query)) | Q(pk__in=in_versions))
 
 
 def id_queries(model, query: SearchQuery) -> tuple[QuerySet, QuerySet]:
     """The ids of the commitments whose recorded text matches, and of those whose live
     version in another language matches: each read from its own full-text index."""
-    recorded = (
-        model._base_manager.order_by()
-        .annotate(document=commitment_document())
-        .filter(document=query)
-        .values_list("pk", flat=True)
-    )
+    recorded = model._base_manager.order_by().filter(matches(query)).values_list("pk", flat=True)
     in_versions = (
         CommitmentVersion.objects.order_by()
         .filter(withdrawn_at__isnull=True)

@@ -95,12 +95,29 @@ def test_search_reads_the_full_text_indexes(recorded, world):
         # The matching ids are read through the index (they then bound the list).
         recorded_ids, _in_versions = search.id_queries(Commitment, search.query_for("дорожной"))
         plan = recorded_ids.explain()
-        assert "commitment_search_idx" in plan, plan
+        assert "commitment_document_idx" in plan, plan
         plan = search.reports_matching(StatusUpdate.objects.order_by(), "проект").explain()
         assert "statusupdate_search_idx" in plan, plan
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET enable_seqscan = on")
+
+
+@postgres_only
+def test_an_edited_title_is_found_by_its_new_words_only(recorded, world):
+    """The stored search document follows every edit (a trigger keeps it)."""
+    from council.services.commitments import commitment_edit
+
+    kordai = recorded["kordai"]
+    commitment_edit(
+        commitment=kordai,
+        fields={"title": "Пункт пропуска «Ак-Жол»"},
+        responsibilities=None,
+        version=kordai.version,
+        by=world.users["secretariat"],
+    )
+    assert found("Ак-Жол") == {kordai}
+    assert found("кордай") == set()
 
 
 def test_the_list_search_box_uses_it(client, world, recorded):

@@ -78,5 +78,5 @@ def test_both_full_text_indexes_serve_the_search(world, kazakh):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET enable_seqscan = on")
-    assert "commitment_search_idx" in plans, plans
+    assert "commitment_document_idx" in plans, plans
     assert "commitmentversion_search_idx" in plans, plans
