@@ -329,6 +329,14 @@ def measure(
     for role in [] if api_only else ROLES:
         run("dashboard", role, reverse("council:dashboard"))
     if not api_only:
+        # The search box in the navigation: every group a user may see, best first.
+        for label, q in SEARCHES.items():
+            for role in ("manager", "focal"):
+                run(
+                    f"search page, {label}",
+                    role,
+                    reverse("council:search") + "?" + urlencode({"q": q}),
+                )
         run("council list", "manager", reverse("council:council-list"))
         run("council page", "manager", reverse("council:council-detail", args=[picks["council"]]))
         compliance = reverse("council:council-compliance", args=[picks["council"]])

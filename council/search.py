@@ -8,6 +8,7 @@ commitments reads only the matching rows. SQLite, the demo's database, matches
 substrings with a case fold that knows every script (see ``council.sqlite``).
 """
 
+import json
 import re
 
 from django.contrib.postgres.search import (
@@ -30,6 +31,9 @@ WORD = re.compile(r"\w+")
 MAX_WORDS = 12
 # Up to this many matches a search reads their ids first (see ``commitments_matching``).
 FEW_MATCHES = 5_000
+# A search the statistics say matches more than this many is common: its rows are dense in
+# any order, and reading its first matches first would only cost time.
+COMMON = 5 * FEW_MATCHES
 
 
 def full_text() -> bool:
@@ -88,30 +92,53 @@ def commitments_matching(queryset: QuerySet, value: str) -> QuerySet:
     """The commitments whose title or text match, as recorded or in any of its versions
     (a Kazakh word finds the clause whose Kazakh text has it); a clause number ("2.1")
     matches the clause itself."""
+    return _commitments_matching(queryset, value)[0]
+
+
+def _commitments_matching(queryset: QuerySet, value: str) -> tuple[QuerySet, bool]:
+    """The matching commitments, and whether they are few (at most ``FEW_MATCHES``, read
+    by id: cheap to rank)."""
     value = value.strip()
     if not value:
-        return queryset
+        return queryset, False
     if CLAUSE.fullmatch(value):
-        return queryset.filter(clause=value.rstrip("."))
+        return queryset.filter(clause=value.rstrip(".")), True
     if not full_text():
         in_versions = _live_versions().filter(Q(title__icontains=value) | Q(text__icontains=value))
         return queryset.filter(
             Q(title__icontains=value) | Q(text__icontains=value) | Exists(in_versions)
-        )
+        ), True
     query = query_for(value)
     if query is None:
-        return queryset.none()
+        return queryset.none(), True
     recorded, in_versions = id_queries(queryset.model, query)
-    # PostgreSQL cannot estimate how many rows a word matches (it assumes thousands): a
-    # list sorted by an index would walk the whole index discarding rows when the word is
-    # rare or absent (seconds at a million). So the few matches are read from the two
+    # A list sorted by an index walks it, discarding the rows that do not match: a rare or
+    # absent word would be read through the whole index (seconds at a million), and
+    # PostgreSQL underestimates how far. So unless the statistics say the words are
+    # common (their rows dense in any order), the matches are read from the two
     # full-text indexes first (each alone: an OR with a subquery would leave the
-    # commitment index unused) and bound the list; a common word, whose rows are dense in any order,
-    # is filtered while walking the sort's index.
+    # commitment index unused), and when they are few they bound the list.
+    every = queryset.filter(Q(matches(query)) | Q(pk__in=in_versions))
+    if estimated_matches(queryset.model, value) > COMMON:
+        return every, False
     few = set(recorded[: FEW_MATCHES + 1]) | set(in_versions[: FEW_MATCHES + 1])
     if len(few) <= FEW_MATCHES:
-        return queryset.filter(pk__in=few)
-    return queryset.filter(Q(matches(query)) | Q(pk__in=in_versions))
+        return queryset.filter(pk__in=few), True
+    return every, False
+
+
+def estimated_matches(model, value: str) -> int:
+    """The planner's estimate of the commitments whose recorded text has every word of
+    ``value``, the last one as written rather than as a prefix (which matches at least as
+    many). ANALYZE keeps the frequency of the stored documents' most common stems; a word
+    not among them, or a table not yet analysed, is estimated rare."""
+    exact = " & ".join(f"'{word}'" for word in words(value))
+    plan = (
+        model._base_manager.order_by()
+        .filter(matches(SearchQuery(exact, search_type="raw", config=CONFIG)))
+        .explain(format="json")
+    )
+    return int(json.loads(plan)[0]["Plan"]["Plan Rows"])
 
 
 def id_queries(model, query: SearchQuery) -> tuple[QuerySet, QuerySet]:
@@ -128,19 +155,22 @@ def id_queries(model, query: SearchQuery) -> tuple[QuerySet, QuerySet]:
     return recorded, in_versions
 
 
-def ranked_commitments(queryset: QuerySet, value: str) -> QuerySet:
-    """Matching commitments, best first (newest first on SQLite)."""
-    matching = commitments_matching(queryset, value)
+def ranked_commitments(queryset: QuerySet, value: str) -> tuple[QuerySet, bool]:
+    """Matching commitments, best first, and whether they are (newest first on SQLite,
+    and when more than ``FEW_MATCHES`` match: ranking them would read every one, a
+    second at a million commitments)."""
+    matching, few = _commitments_matching(queryset, value)
     query = query_for(value.strip())
-    if full_text() and query is not None and not CLAUSE.fullmatch(value.strip()):
-        return matching.annotate(rank=SearchRank(commitment_document(), query)).order_by(
-            "-rank", "-pk"
-        )
-    return matching.order_by("-pk")
+    if full_text() and few and query is not None and not CLAUSE.fullmatch(value.strip()):
+        ranked = matching.annotate(rank=SearchRank(commitment_document(), query))
+        return ranked.order_by("-rank", "-pk"), True
+    return matching.order_by("-pk"), False
 
 
 def reports_matching(queryset: QuerySet, value: str) -> QuerySet:
-    """Progress reports whose note matches."""
+    """Progress reports whose note matches: when they are few, read by id from the
+    full-text index first, so that a list sorted by date does not walk every report of
+    the archive discarding them (as for commitments)."""
     value = value.strip()
     if not value:
         return queryset.none()
@@ -149,7 +179,20 @@ def reports_matching(queryset: QuerySet, value: str) -> QuerySet:
     query = query_for(value)
     if query is None:
         return queryset.none()
+    few = list(report_ids(queryset.model, query)[: FEW_MATCHES + 1])
+    if len(few) <= FEW_MATCHES:
+        return queryset.filter(pk__in=few)
     return queryset.annotate(document=report_document()).filter(document=query)
+
+
+def report_ids(model, query: SearchQuery) -> QuerySet:
+    """The ids of the progress reports whose note matches, read from its full-text index."""
+    return (
+        model._base_manager.order_by()
+        .annotate(document=report_document())
+        .filter(document=query)
+        .values_list("pk", flat=True)
+    )
 
 
 def snippet(text: str, value: str, width: int = 90) -> SafeString:

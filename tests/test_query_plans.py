@@ -120,3 +120,21 @@ def test_search_reads_the_indexes(archive):
                 f"{q!r} {extra}:\n{t}\n{plan(t)}" for t in texts if SEQ_SCAN.search(plan(t))
             ]
     assert not failures, "\n\n".join(failures)
+
+
+def test_a_common_word_is_not_read_from_the_index_first(archive, monkeypatch):
+    """The statistics say a word is common: its matches are dense in any order, so the
+    list walks its sort's index without reading the first matches first; a word they do
+    not know (rare) is read first, so the walk cannot run through the whole index."""
+    from council import search
+
+    archive.force_login(User.objects.get(username="bench-manager"))
+    word = max(Commitment.objects.values_list("title", flat=True).first().split(), key=len)
+    matching = Commitment.objects.filter(title__icontains=word).count()
+    monkeypatch.setattr(search, "COMMON", matching // 2)
+    assert search.estimated_matches(Commitment, word) > search.COMMON
+    probe = f"LIMIT {search.FEW_MATCHES + 1}"
+    texts, page = list_queries(archive, {"q": word})
+    assert page.object_list and not [t for t in texts if probe in t]
+    texts, page = list_queries(archive, {"q": "zzyzxq"})
+    assert not page.object_list and [t for t in texts if probe in t]

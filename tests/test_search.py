@@ -78,8 +78,9 @@ def test_the_best_match_comes_first(recorded, world):
         title="Дорожная карта: электроэнергия",
         text="Дорожная карта по электроэнергии и дорожная карта по газу.",
     )
-    ranked = list(search.ranked_commitments(Commitment.objects.all(), "дорожная карта"))
-    assert ranked[0] == both and recorded["roadmap"] in ranked
+    ranked, by_rank = search.ranked_commitments(Commitment.objects.all(), "дорожная карта")
+    ranked = list(ranked)
+    assert by_rank and ranked[0] == both and recorded["roadmap"] in ranked
 
 
 @postgres_only
@@ -96,7 +97,7 @@ def test_search_reads_the_full_text_indexes(recorded, world):
         recorded_ids, _in_versions = search.id_queries(Commitment, search.query_for("дорожной"))
         plan = recorded_ids.explain()
         assert "commitment_document_idx" in plan, plan
-        plan = search.reports_matching(StatusUpdate.objects.order_by(), "проект").explain()
+        plan = search.report_ids(StatusUpdate, search.query_for("проект")).explain()
         assert "statusupdate_search_idx" in plan, plan
     finally:
         with connection.cursor() as cursor:
@@ -156,3 +157,40 @@ def test_the_search_page_without_words_and_with_nothing_found(client, world):
     assert client.get(reverse("council:search")).status_code == 200
     page = client.get(reverse("council:search"), {"q": "ъъъъъ"}).content.decode()
     assert "Nothing found" in page
+
+
+@postgres_only
+@pytest.mark.parametrize("few_matches", [5_000, 0])
+def test_the_search_page_finds_reports_whether_few_or_many_match(
+    client, world, recorded, monkeypatch, few_matches
+):
+    """Few matching reports are read by id first; many are filtered by date order."""
+    from council import services
+
+    services.commitment_report_progress(
+        commitment=recorded["kordai"],
+        by=world.users["secretariat"],
+        note="Проведены переговоры о круглосуточной работе поста.",
+    )
+    monkeypatch.setattr(search, "FEW_MATCHES", few_matches)
+    client.force_login(world.users["manager"])
+    page = client.get(reverse("council:search"), {"q": "переговорам"}).content.decode()
+    assert "<mark>переговоры</mark>" in page
+
+
+@postgres_only
+def test_many_matches_are_shown_newest_first_and_few_best_first(
+    client, world, recorded, monkeypatch
+):
+    newer = CommitmentFactory(
+        session=world.session, title="Дорожная карта по энергетике", text="", clause="9.9"
+    )
+    client.force_login(world.users["manager"])
+    page = client.get(reverse("council:search"), {"q": "дорожная карта"}).content.decode()
+    assert "Best matches first." in page and "Newest first." not in page
+    # Ranking more than FEW_MATCHES would read every match: they come newest first.
+    monkeypatch.setattr(search, "FEW_MATCHES", 1)
+    monkeypatch.setattr(search, "COMMON", 1)
+    page = client.get(reverse("council:search"), {"q": "дорожная карта"}).content.decode()
+    assert "Newest first." in page
+    assert page.index(newer.title) < page.index(recorded["roadmap"].title)

@@ -22,7 +22,7 @@ def search_everything(request: HttpRequest) -> HttpResponse:
     if value:
         policy = policy_for(request)
         councils = policy.council_ids()
-        commitments = search.ranked_commitments(
+        commitments, context["ranked"] = search.ranked_commitments(
             policy.visible_commitments().select_related("session__council"), value
         )
         sessions = (
