@@ -156,7 +156,10 @@ def stale_sides(commitments, today: datetime.date | None = None):
     made since the cutoff. Two queries, whatever the rows: the councils' cutoffs
     (``stale_cutoffs``) and, when evaluated, the sides."""
     commitments = commitments.open().monitored()
-    cutoffs = stale_cutoffs(commitments.order_by().values("council_id"), today)
+    # Every council's cutoff (there are tens): asking which councils the commitments
+    # belong to first was a semi-join over all of them (0.6 s for a focal point's 100k at
+    # a million commitments).
+    cutoffs = stale_cutoffs(Council.objects.values("pk"), today)
     zone = timezone.get_current_timezone()
     # No cutoff anywhere: the day is NULL and nothing matches (the query still runs, so
     # a page runs as many queries with stale sides as without).
