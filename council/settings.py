@@ -328,6 +328,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("WEBHOOK_SCAN_SECONDS", 60),
         "options": {"expires": env_int("WEBHOOK_SCAN_SECONDS", 60)},
     },
+    # Each council's report counts on a large archive (the reports page adds them up).
+    "report-tallies-scan": {
+        "task": "council.tasks.report_tallies_scan",
+        "schedule": env_int("REPORT_CACHE_SECONDS", 600),
+        "options": {"expires": env_int("REPORT_CACHE_SECONDS", 600)},
+    },
     "reminders-scan": {
         "task": "council.tasks.reminders_scan",
         "schedule": env_int("REMINDER_SCAN_SECONDS", 15 * 60),

@@ -22,6 +22,11 @@ def reminders_scan() -> dict[str, int]:
     return services.reminders_scan(dispatch=_enqueue_delivery)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def report_tallies_scan() -> int:
+    return services.report_tallies_scan()
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=3)
 def reminder_deliver(reminder_id: int) -> str:
     return services.reminder_deliver(reminder_id=reminder_id)

@@ -4,11 +4,10 @@ whatever the number of commitments."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Count,
@@ -22,10 +21,18 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Agency, Commitment, Party, Review, Session, StatusUpdate
+from ..models import (
+    Agency,
+    Commitment,
+    Party,
+    ReportTally,
+    Review,
+    Sector,
+    Session,
+    StatusUpdate,
+)
 from ..querysets import name_columns, name_of, overdue_q
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies, and in grey print.
@@ -73,9 +80,79 @@ def completed_on() -> Subquery:
     )
 
 
+NO_SECTOR = 0  # the key of commitments without a sector in a tally (ids start at 1)
+
+
+@dataclass
+class Tally:
+    """The report's numbers before any label: counts by status, sector, party, agency,
+    session…, keyed by id. Language-free, and summable: a commitment belongs to one
+    council, so the tallies of several councils add up to the tally of all of them
+    (``ReportTally`` keeps one per council on a large archive)."""
+
+    status: dict[str, int] = field(default_factory=dict)
+    sector: dict[int, list[int]] = field(default_factory=dict)  # [total, open]
+    party: dict[int, list[int]] = field(default_factory=dict)  # [open, total]
+    agency: dict[int, list[int]] = field(default_factory=dict)  # [open, overdue]
+    ages: dict[int, int] = field(default_factory=dict)  # the bucket's first day: count
+    overdue: int = 0
+    oldest_overdue: datetime.date | None = None
+    completed_dated: int = 0
+    on_time: int = 0
+    on_time_extended: int = 0
+    session_completed: dict[int, int] = field(default_factory=dict)
+    session_on_time: dict[int, int] = field(default_factory=dict)
+    agency_completed: dict[int, int] = field(default_factory=dict)
+    agency_on_time: dict[int, int] = field(default_factory=dict)
+    trend: dict[int, list[int]] = field(default_factory=dict)  # [adopted, completed, carried]
+
+    def __add__(self, other: Tally) -> Tally:
+        def merged(a: dict, b: dict) -> dict:
+            out = {key: (list(v) if isinstance(v, list) else v) for key, v in a.items()}
+            for key, value in b.items():
+                if key not in out:
+                    out[key] = list(value) if isinstance(value, list) else value
+                elif isinstance(value, list):
+                    out[key] = [x + y for x, y in zip(out[key], value, strict=True)]
+                else:
+                    out[key] += value
+            return out
+
+        oldest = [d for d in (self.oldest_overdue, other.oldest_overdue) if d]
+        return Tally(
+            **{
+                f.name: merged(getattr(self, f.name), getattr(other, f.name))
+                for f in fields(self)
+                if f.name in DICTS
+            },
+            **{name: getattr(self, name) + getattr(other, name) for name in NUMBERS},
+            oldest_overdue=min(oldest, default=None),
+        )
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["oldest_overdue"] = self.oldest_overdue.isoformat() if self.oldest_overdue else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> Tally:
+        values = dict(data)
+        for name in DICTS - {"status"}:
+            values[name] = {int(key): value for key, value in data.get(name, {}).items()}
+        oldest = data.get("oldest_overdue")
+        values["oldest_overdue"] = datetime.date.fromisoformat(oldest) if oldest else None
+        return cls(**values)
+
+
+DICTS = {f.name for f in fields(Tally) if f.type.startswith("dict")}
+NUMBERS = {f.name for f in fields(Tally) if f.type == "int"}
+
+
 class Report:
     """The manager dashboard's figures over ``commitments`` (already limited to what the
-    user may see, and to a council if one is chosen)."""
+    user may see, and to a council if one is chosen): ``tally`` counts them in the
+    database, one aggregate query per figure whatever the number of commitments; each
+    ``by_…`` method draws one figure (for one chart, or a test)."""
 
     def __init__(
         self, commitments: QuerySet[Commitment], council_id: int | None, today: datetime.date
@@ -84,40 +161,93 @@ class Report:
         self.council_id = council_id
         self.today = today
 
+    def tally(self) -> Tally:
+        punctual = self.count_punctuality()
+        completed, on_time = self.count_on_time_by_session()
+        agency_completed, agency_on_time = self.count_on_time_by_agency()
+        overdue, oldest = self.count_overdue()
+        return Tally(
+            status=self.count_status(),
+            sector=self.count_sector(),
+            party=self.count_party(),
+            agency=self.count_agency(),
+            ages=self.count_ages(),
+            overdue=overdue,
+            oldest_overdue=oldest,
+            completed_dated=punctual[0],
+            on_time=punctual[1],
+            on_time_extended=punctual[2],
+            session_completed=completed,
+            session_on_time=on_time,
+            agency_completed=agency_completed,
+            agency_on_time=agency_on_time,
+            trend=self.count_trend(),
+        )
+
     def _url(self, **filters) -> str:
         return list_url(council=self.council_id, **filters)
 
+    def _bars(self, **tally) -> Bars:
+        return Bars(Tally(**tally), self.council_id, self.today)
+
     def by_status(self) -> list[Bar]:
-        counts = dict(self.commitments.values_list("status").annotate(n=Count("pk")).order_by())
-        return [
-            Bar(str(label), counts.get(value, 0), self._url(status=value), STATUS_COLOURS[value])
-            for value, label in Commitment.Status.choices
-        ]
+        return self._bars(status=self.count_status()).by_status()
 
     def by_sector(self) -> list[Bar]:
+        return self._bars(sector=self.count_sector()).by_sector()
+
+    def by_party(self) -> list[Bar]:
+        return self._bars(party=self.count_party()).by_party()
+
+    def by_agency(self, limit: int = 15) -> list[Bar]:
+        return self._bars(agency=self.count_agency()).by_agency(limit)
+
+    def overdue_ages(self) -> list[Bar]:
+        return self._bars(ages=self.count_ages()).overdue_ages()
+
+    def overdue_summary(self) -> dict:
+        overdue, oldest = self.count_overdue()
+        return self._bars(overdue=overdue, oldest_overdue=oldest).overdue_summary()
+
+    def punctuality(self) -> list[Bar]:
+        total, on_time, extended = self.count_punctuality()
+        return self._bars(
+            completed_dated=total, on_time=on_time, on_time_extended=extended
+        ).punctuality()
+
+    def on_time_by_session(self) -> list[Bar]:
+        completed, on_time = self.count_on_time_by_session()
+        return self._bars(session_completed=completed, session_on_time=on_time).on_time_by_session()
+
+    def on_time_by_agency(self, limit: int = 15) -> list[Bar]:
+        completed, on_time = self.count_on_time_by_agency()
+        return self._bars(agency_completed=completed, agency_on_time=on_time).on_time_by_agency(
+            limit
+        )
+
+    def trend(self) -> list[dict]:
+        return self._bars(trend=self.count_trend()).trend()
+
+    # The counts -------------------------------------------------------------------------
+
+    def count_status(self) -> dict[str, int]:
+        return dict(self.commitments.values_list("status").annotate(n=Count("pk")).order_by())
+
+    def count_sector(self) -> dict[int, list[int]]:
         rows = (
-            self.commitments.values("sector_id", *name_columns("sector__name"), "sector__order")
+            self.commitments.order_by()
+            .values("sector_id")
             .annotate(
                 total=Count("pk"), open=Count("pk", filter=Q(status__in=Commitment.OPEN_STATUSES))
             )
-            .order_by("sector__order", "sector__name")
         )
-        return [
-            Bar(
-                name_of(row, "sector__name") or str(_("No sector")),
-                row["open"],
-                self._url(sector=row["sector_id"], status="open"),
-                PALETTE[i % len(PALETTE)],
-                total=row["total"],
-            )
-            for i, row in enumerate(rows)
-        ]
+        return {row["sector_id"] or NO_SECTOR: [row["total"], row["open"]] for row in rows}
 
-    def by_party(self) -> list[Bar]:
+    def count_party(self) -> dict[int, list[int]]:
         # Grouped by the party's id alone (a commitment may name two agencies of one
         # party, hence the distinct counts); the few parties' names are read after.
-        counts = {
-            row["responsibilities__party"]: row
+        return {
+            row["responsibilities__party"]: [row["open"], row["total"]]
             for row in self.commitments.filter(responsibilities__isnull=False)
             .order_by()
             .values("responsibilities__party")
@@ -126,84 +256,36 @@ class Report:
                 total=Count("pk", distinct=True),
             )
         }
-        parties = Party.objects.filter(pk__in=list(counts)).rewrite(False).order_by("order")
-        rows = parties.values("pk", *name_columns("name"))
-        return [
-            Bar(
-                name_of(row, "name"),
-                counts[row["pk"]]["open"],
-                self._url(party=row["pk"], status="open"),
-                PALETTE[i],
-                counts[row["pk"]]["total"],
-            )
-            for i, row in enumerate(rows)
-        ]
 
-    def by_agency(self, limit: int = 15) -> list[Bar]:
+    def count_agency(self) -> dict[int, list[int]]:
         # From the open commitments (the only ones counted), grouped by the agency's id
         # alone: a responsibility names a commitment and an agency once, so rows are
         # commitments. Names are read for the few agencies shown.
-        counts = {
-            row["responsibilities__agency"]: (row["open"], row["overdue"])
+        return {
+            row["responsibilities__agency"]: [row["open"], row["overdue"]]
             for row in self.commitments.open()
             .filter(responsibilities__isnull=False)
             .order_by()
             .values("responsibilities__agency")
             .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(self.today)))
         }
-        return [
-            Bar(
-                label,
-                counts[pk][0],
-                self._url(agency=pk, status="open"),
-                PALETTE[0],
-                total=counts[pk][1],
-            )
-            for pk, label in _top_agencies({pk: n for pk, (n, _o) in counts.items()}, limit)
-        ]
 
-    def overdue_ages(self) -> list[Bar]:
-        overdue = self.commitments.overdue(self.today)
+    def count_ages(self) -> dict[int, int]:
         conditions = {}
         for low, high in AGE_BUCKETS:
-            latest = self.today - datetime.timedelta(days=low)
-            q = Q(deadline__lte=latest)
+            q = Q(deadline__lte=self.today - datetime.timedelta(days=low))
             if high is not None:
                 q &= Q(deadline__gte=self.today - datetime.timedelta(days=high))
-            conditions[(low, high)] = q
-        counts = overdue.aggregate(
-            **{f"b{low}": Count("pk", filter=q) for (low, _high), q in conditions.items()}
+            conditions[low] = q
+        counts = self.commitments.overdue(self.today).aggregate(
+            **{f"b{low}": Count("pk", filter=q) for low, q in conditions.items()}
         )
-        bars = []
-        for low, high in AGE_BUCKETS:
-            label = (
-                _("%(low)s–%(high)s days") % {"low": low, "high": high}
-                if high
-                else _("over %(n)s days") % {"n": low - 1}
-            )
-            after = self.today - datetime.timedelta(days=high) if high else None
-            before = self.today - datetime.timedelta(days=low)
-            bars.append(
-                Bar(
-                    str(label),
-                    counts[f"b{low}"],
-                    self._url(
-                        status="overdue",
-                        deadline_after=after.isoformat() if after else "",
-                        deadline_before=before.isoformat(),
-                    ),
-                    "#D55E00",
-                )
-            )
-        return bars
+        return {low: counts[f"b{low}"] for low in conditions}
 
-    def overdue_summary(self) -> dict:
+    def count_overdue(self) -> tuple[int, datetime.date | None]:
         overdue = self.commitments.overdue(self.today)
         oldest = overdue.order_by("deadline").values_list("deadline", flat=True).first()
-        return {
-            "count": overdue.count(),
-            "oldest_days": (self.today - oldest).days if oldest else None,
-        }
+        return overdue.count(), oldest
 
     def _completed_dated(self) -> QuerySet[Commitment]:
         """Completed commitments that had a dated deadline: those "on time" is asked of."""
@@ -243,19 +325,15 @@ class Report:
         late = self._completions().filter(created_at__date__gt=OuterRef("deadline"))
         return self._completed_dated().filter(Exists(self._after_original())).exclude(Exists(late))
 
-    def punctuality(self) -> list[Bar]:
-        """Completed commitments with a dated deadline, in three: on time (by the original
-        deadline), on time only after an extension, and late (the rest). Three counts,
-        each one join over the status updates."""
-        total = self._completed_dated().count()
-        on_time = self._on_time().count()
-        extended = self._on_time_after_extension().count()
-        url = self._url(status=Commitment.Status.COMPLETED)
-        return [
-            Bar(str(_("On time (by the original deadline)")), on_time, url, "#009E73", total),
-            Bar(str(_("On time after an extension")), extended, url, "#E69F00", total),
-            Bar(str(_("Late")), total - on_time - extended, url, "#D55E00", total),
-        ]
+    def count_punctuality(self) -> tuple[int, int, int]:
+        """Completed commitments with a dated deadline; of them on time (by the original
+        deadline), and on time only after an extension (the rest were late). Three
+        counts, each one join over the status updates."""
+        return (
+            self._completed_dated().count(),
+            self._on_time().count(),
+            self._on_time_after_extension().count(),
+        )
 
     @staticmethod
     def _count_by(queryset: QuerySet, field: str) -> dict[int, int]:
@@ -263,9 +341,174 @@ class Report:
             queryset.order_by().values(field).annotate(n=Count("*")).values_list(field, "n")
         )
 
+    def count_on_time_by_session(self) -> tuple[dict[int, int], dict[int, int]]:
+        return (
+            self._count_by(self._completed_dated(), "session"),
+            self._count_by(self._on_time(), "session"),
+        )
+
+    def count_on_time_by_agency(self) -> tuple[dict[int, int], dict[int, int]]:
+        # Per agency responsible (a responsibility names a commitment and an agency once,
+        # so joined rows are commitments), grouped by the agency's id alone.
+        agency = "responsibilities__agency"
+        return (
+            self._count_by(self._completed_dated().filter(responsibilities__isnull=False), agency),
+            self._count_by(self._on_time().filter(responsibilities__isnull=False), agency),
+        )
+
+    def count_trend(self) -> dict[int, list[int]]:
+        """Per session: adopted, completed, and carried over (kept, extended or replaced
+        by a later session's review)."""
+        # Grouped over the commitments once (an index-only scan of session and status),
+        # not one correlated membership test per session and row: at a million
+        # commitments that took minutes.
+        counts = {
+            row["session"]: [row["adopted"], row["completed"], 0]
+            for row in self.commitments.order_by()
+            .values("session")
+            .annotate(
+                adopted=Count("pk"),
+                completed=Count("pk", filter=Q(status=Commitment.Status.COMPLETED)),
+            )
+        }
+        carried = (
+            Review.objects.filter(
+                commitment__in=self.commitments.order_by().values("pk"),
+                decision__in=[
+                    Review.Decision.KEEP,
+                    Review.Decision.EXTEND,
+                    Review.Decision.REPLACE,
+                ],
+            )
+            .order_by()
+            .values("commitment__session")
+            .annotate(n=Count("commitment", distinct=True))
+            .values_list("commitment__session", "n")
+        )
+        for session_id, n in carried:
+            if session_id in counts:
+                counts[session_id][2] = n
+        return counts
+
+
+class Bars:
+    """The figures of a ``Tally`` as the charts draw them: labelled in the current
+    language (reading only the few sectors, parties, agencies and sessions named), each
+    segment linked to the filtered commitment list behind it."""
+
+    def __init__(self, tally: Tally, council_id: int | None, today: datetime.date):
+        self.tally = tally
+        self.council_id = council_id
+        self.today = today
+
+    def _url(self, **filters) -> str:
+        return list_url(council=self.council_id, **filters)
+
+    def by_status(self) -> list[Bar]:
+        counts = self.tally.status
+        return [
+            Bar(str(label), counts.get(value, 0), self._url(status=value), STATUS_COLOURS[value])
+            for value, label in Commitment.Status.choices
+        ]
+
+    def by_sector(self) -> list[Bar]:
+        counts = self.tally.sector
+        sectors = (
+            Sector.objects.filter(pk__in=list(counts))
+            .rewrite(False)
+            .order_by("order", "pk")
+            .values("pk", "order", *name_columns("name"))
+        )
+        rows = sorted(
+            [(row["order"], name_of(row, "name"), row["pk"]) for row in sectors],
+            key=lambda row: (row[0], row[1]),
+        )
+        if NO_SECTOR in counts:
+            rows.append((None, str(_("No sector")), NO_SECTOR))
+        return [
+            Bar(
+                label,
+                counts[pk][1],
+                self._url(sector=pk or None, status="open"),
+                PALETTE[i % len(PALETTE)],
+                total=counts[pk][0],
+            )
+            for i, (_order, label, pk) in enumerate(rows)
+        ]
+
+    def by_party(self) -> list[Bar]:
+        counts = self.tally.party
+        parties = Party.objects.filter(pk__in=list(counts)).rewrite(False).order_by("order")
+        rows = parties.values("pk", *name_columns("name"))
+        return [
+            Bar(
+                name_of(row, "name"),
+                counts[row["pk"]][0],
+                self._url(party=row["pk"], status="open"),
+                PALETTE[i % len(PALETTE)],
+                counts[row["pk"]][1],
+            )
+            for i, row in enumerate(rows)
+        ]
+
+    def by_agency(self, limit: int = 15) -> list[Bar]:
+        counts = self.tally.agency
+        return [
+            Bar(
+                label,
+                counts[pk][0],
+                self._url(agency=pk, status="open"),
+                PALETTE[0],
+                total=counts[pk][1],
+            )
+            for pk, label in _top_agencies({pk: n for pk, (n, _o) in counts.items()}, limit)
+        ]
+
+    def overdue_ages(self) -> list[Bar]:
+        bars = []
+        for low, high in AGE_BUCKETS:
+            label = (
+                _("%(low)s–%(high)s days") % {"low": low, "high": high}
+                if high
+                else _("over %(n)s days") % {"n": low - 1}
+            )
+            after = self.today - datetime.timedelta(days=high) if high else None
+            before = self.today - datetime.timedelta(days=low)
+            bars.append(
+                Bar(
+                    str(label),
+                    self.tally.ages.get(low, 0),
+                    self._url(
+                        status="overdue",
+                        deadline_after=after.isoformat() if after else "",
+                        deadline_before=before.isoformat(),
+                    ),
+                    "#D55E00",
+                )
+            )
+        return bars
+
+    def overdue_summary(self) -> dict:
+        oldest = self.tally.oldest_overdue
+        return {
+            "count": self.tally.overdue,
+            "oldest_days": (self.today - oldest).days if oldest else None,
+        }
+
+    def punctuality(self) -> list[Bar]:
+        """Completed commitments with a dated deadline, in three: on time (by the original
+        deadline), on time only after an extension, and late (the rest)."""
+        total, on_time = self.tally.completed_dated, self.tally.on_time
+        extended = self.tally.on_time_extended
+        url = self._url(status=Commitment.Status.COMPLETED)
+        return [
+            Bar(str(_("On time (by the original deadline)")), on_time, url, "#009E73", total),
+            Bar(str(_("On time after an extension")), extended, url, "#E69F00", total),
+            Bar(str(_("Late")), total - on_time - extended, url, "#D55E00", total),
+        ]
+
     def on_time_by_session(self) -> list[Bar]:
-        completed = self._count_by(self._completed_dated(), "session")
-        on_time = self._count_by(self._on_time(), "session")
+        completed, on_time = self.tally.session_completed, self.tally.session_on_time
         rows = (
             Session.objects.filter(pk__in=list(completed))
             .order_by("start_date", "pk")
@@ -283,13 +526,7 @@ class Report:
         ]
 
     def on_time_by_agency(self, limit: int = 15) -> list[Bar]:
-        # Per agency responsible (a responsibility names a commitment and an agency once,
-        # so joined rows are commitments), grouped by the agency's id alone.
-        agency = "responsibilities__agency"
-        completed = self._count_by(
-            self._completed_dated().filter(responsibilities__isnull=False), agency
-        )
-        on_time = self._count_by(self._on_time().filter(responsibilities__isnull=False), agency)
+        completed, on_time = self.tally.agency_completed, self.tally.agency_on_time
         return [
             Bar(
                 label,
@@ -302,47 +539,18 @@ class Report:
         ]
 
     def trend(self) -> list[dict]:
-        """Per session: adopted, completed, and carried over (kept, extended or replaced
-        by a later session's review)."""
-        # Grouped over the commitments once (an index-only scan of session and status),
-        # not one correlated membership test per session and row: at a million
-        # commitments that took minutes.
-        counts = {
-            row["session"]: row
-            for row in self.commitments.order_by()
-            .values("session")
-            .annotate(
-                adopted=Count("pk"),
-                completed=Count("pk", filter=Q(status=Commitment.Status.COMPLETED)),
-            )
-        }
-        carried = dict(
-            Review.objects.filter(
-                commitment__in=self.commitments.order_by().values("pk"),
-                decision__in=[
-                    Review.Decision.KEEP,
-                    Review.Decision.EXTEND,
-                    Review.Decision.REPLACE,
-                ],
-            )
-            .order_by()
-            .values("commitment__session")
-            .annotate(n=Count("commitment", distinct=True))
-            .values_list("commitment__session", "n")
+        counts = self.tally.trend
+        rows = sorted(
+            Session.objects.filter(pk__in=list(counts)).select_related("council"),
+            key=lambda row: (row.start_date, row.pk),
         )
-        rows = Session.objects.filter(pk__in=list(counts)).select_related("council")
-        for row in rows:
-            row.adopted = counts[row.pk]["adopted"]
-            row.completed = counts[row.pk]["completed"]
-            row.carried = carried.get(row.pk, 0)
-        rows = sorted(rows, key=lambda row: (row.start_date, row.pk))
         return [
             {
                 "session": row,
                 "label": f"{row.council.short_name} · {row.number}",
-                "adopted": row.adopted,
-                "completed": row.completed,
-                "carried": row.carried,
+                "adopted": counts[row.pk][0],
+                "completed": counts[row.pk][1],
+                "carried": counts[row.pk][2],
                 "url": self._url(session=row.pk),
             }
             for row in rows
@@ -351,7 +559,7 @@ class Report:
 
 @dataclass
 class Figures:
-    """Everything the report page draws, computed at ``computed_at``."""
+    """Everything the report page draws, as of ``computed_at``."""
 
     by_status: list[Bar]
     by_sector: list[Bar]
@@ -363,46 +571,68 @@ class Figures:
     overdue: dict
     trend: list[dict]
     computed_at: datetime.datetime
-    cached: bool = False  # read from the cache: as of ``computed_at``, not this moment
+    cached: bool = False  # counted earlier: as of ``computed_at``, not this moment
     # Completed: on time by the original deadline, after an extension, late.
     punctuality: list[Bar] = field(default_factory=list)
 
     @classmethod
-    def of(cls, report: Report, *, cached: bool = False) -> Figures:
+    def of(cls, report: Report) -> Figures:
+        return cls.of_tally(report.tally(), report.council_id, report.today)
+
+    @classmethod
+    def of_tally(
+        cls,
+        tally: Tally,
+        council_id: int | None,
+        today: datetime.date,
+        *,
+        computed_at: datetime.datetime | None = None,
+    ) -> Figures:
+        bars = Bars(tally, council_id, today)
         return cls(
-            by_status=report.by_status(),
-            by_sector=report.by_sector(),
-            by_party=report.by_party(),
-            by_agency=report.by_agency(),
-            overdue_ages=report.overdue_ages(),
-            on_time_by_session=report.on_time_by_session(),
-            on_time_by_agency=report.on_time_by_agency(),
-            overdue=report.overdue_summary(),
-            trend=report.trend(),
-            punctuality=report.punctuality(),
-            computed_at=timezone.now(),
-            cached=cached,
+            by_status=bars.by_status(),
+            by_sector=bars.by_sector(),
+            by_party=bars.by_party(),
+            by_agency=bars.by_agency(),
+            overdue_ages=bars.overdue_ages(),
+            on_time_by_session=bars.on_time_by_session(),
+            on_time_by_agency=bars.on_time_by_agency(),
+            overdue=bars.overdue_summary(),
+            trend=bars.trend(),
+            punctuality=bars.punctuality(),
+            computed_at=computed_at or timezone.now(),
+            cached=computed_at is not None,
         )
 
 
-def figures(report: Report, *, scope: str) -> Figures:
-    """The report's figures: live on an archive of ordinary size; on a large one (more
-    than ``REPORT_LIVE_LIMIT`` commitments) kept in the cache for
-    ``REPORT_CACHE_SECONDS`` under ``scope`` (who may see what), the council, the day and
-    the language, and shown with the time they were computed.
+def figures(report: Report, *, council_ids: list[int]) -> Figures:
+    """The report's figures over the councils ``council_ids`` (those the user may see,
+    or the one chosen): live on an archive of ordinary size; on a large one (more than
+    ``REPORT_LIVE_LIMIT`` commitments) the sum of each council's tally, which the
+    background scan counts again every ``REPORT_CACHE_SECONDS``, shown with the time
+    of the oldest. A council whose tally is missing, of another day, or older than
+    twice that period (no scan ran) is counted now.
 
-    Aggregating the archive on every view took 2 s at 100k commitments and 20 s at a
-    million; figures a few minutes old serve a manager's overview."""
+    Aggregating the archive on every view took 2 s at 100k commitments and 6–12 s at a
+    million; the scan's tallies are read in one query."""
     if not archive_is_large():
         return Figures.of(report)
-    key = ":".join(
-        ["report", scope, str(report.council_id or "all"), str(report.today), get_language()]
-    )
-    found = cache.get(key)
-    if found is None:
-        found = Figures.of(report, cached=True)
-        cache.set(key, found, settings.REPORT_CACHE_SECONDS)
-    return found
+    from ..services.reports import report_tallies_refresh
+
+    stale_before = timezone.now() - datetime.timedelta(seconds=2 * settings.REPORT_CACHE_SECONDS)
+    found = {
+        row.council_id: row
+        for row in ReportTally.objects.filter(
+            council__in=council_ids, day=report.today, computed_at__gte=stale_before
+        )
+    }
+    missing = [pk for pk in council_ids if pk not in found]
+    if missing:
+        for row in report_tallies_refresh(council_ids=missing, today=report.today):
+            found[row.council_id] = row
+    total = sum((Tally.from_json(row.counts) for row in found.values()), Tally())
+    oldest = min((row.computed_at for row in found.values()), default=timezone.now())
+    return Figures.of_tally(total, report.council_id, report.today, computed_at=oldest)
 
 
 def archive_is_large() -> bool:

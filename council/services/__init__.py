@@ -57,6 +57,7 @@ from .reminders import (
     reminders_record_due,
     reminders_scan,
 )
+from .reports import report_tallies_refresh, report_tallies_scan
 from .reviews import review_record_decision
 from .sessions import (
     agenda_item_create,
@@ -138,6 +139,8 @@ __all__ = [
     "import_confirm",
     "import_prepare",
     "import_read",
+    "report_tallies_refresh",
+    "report_tallies_scan",
     "indicator_save",
     "observation_save",
     "participant_add",

@@ -44,9 +44,9 @@ def report_dashboard(request: HttpRequest) -> HttpResponse:
     if council:
         commitments = commitments.for_council(council)
     report = reports.Report(commitments, council.pk if council else None, local_today())
-    # Who may see what: managers see every council; others their own councils.
-    scope = "all" if policy.is_manager else ",".join(map(str, sorted(policy.council_ids_set)))
-    figures = reports.figures(report, scope=scope)
+    # The councils the figures add up: the one chosen, or every one the user may see.
+    council_ids = [council.pk] if council else list(councils.values_list("pk", flat=True))
+    figures = reports.figures(report, council_ids=council_ids)
     trend = figures.trend
     context = {
         "councils": councils,
