@@ -4,7 +4,9 @@ whatever the number of commitments."""
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field, fields
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -61,10 +64,12 @@ class Bar:
         return round(100 * self.value / self.total, 1) if self.total else None
 
 
-def list_url(**filters) -> str:
-    """The commitment list filtered as a chart segment says."""
+def list_url(*, base: str | None = None, **filters) -> str:
+    """The commitment list filtered as a chart segment says (``base``: its path, when
+    the caller has it: a chart of 500 sessions would reverse it 1,000 times)."""
     clean = {k: v for k, v in filters.items() if v not in (None, "")}
-    return reverse("council:commitment-list") + ("?" + urlencode(clean) if clean else "")
+    base = base or reverse("council:commitment-list")
+    return base + ("?" + urlencode(clean) if clean else "")
 
 
 def completed_on() -> Subquery:
@@ -162,130 +167,121 @@ class Report:
         self.today = today
 
     def tally(self) -> Tally:
-        punctual = self.count_punctuality()
-        completed, on_time = self.count_on_time_by_session()
-        agency_completed, agency_on_time = self.count_on_time_by_agency()
-        overdue, oldest = self.count_overdue()
-        return Tally(
-            status=self.count_status(),
-            sector=self.count_sector(),
-            party=self.count_party(),
-            agency=self.count_agency(),
-            ages=self.count_ages(),
-            overdue=overdue,
-            oldest_overdue=oldest,
-            completed_dated=punctual[0],
-            on_time=punctual[1],
-            on_time_extended=punctual[2],
-            session_completed=completed,
-            session_on_time=on_time,
-            agency_completed=agency_completed,
-            agency_on_time=agency_on_time,
-            trend=self.count_trend(),
-        )
+        """The counts over every commitment of the report."""
+        return sum(self.tallies().values(), Tally())
 
-    def _url(self, **filters) -> str:
-        return list_url(council=self.council_id, **filters)
-
-    def _bars(self, **tally) -> Bars:
-        return Bars(Tally(**tally), self.council_id, self.today)
-
-    def by_status(self) -> list[Bar]:
-        return self._bars(status=self.count_status()).by_status()
-
-    def by_sector(self) -> list[Bar]:
-        return self._bars(sector=self.count_sector()).by_sector()
-
-    def by_party(self) -> list[Bar]:
-        return self._bars(party=self.count_party()).by_party()
-
-    def by_agency(self, limit: int = 15) -> list[Bar]:
-        return self._bars(agency=self.count_agency()).by_agency(limit)
-
-    def overdue_ages(self) -> list[Bar]:
-        return self._bars(ages=self.count_ages()).overdue_ages()
-
-    def overdue_summary(self) -> dict:
-        overdue, oldest = self.count_overdue()
-        return self._bars(overdue=overdue, oldest_overdue=oldest).overdue_summary()
-
-    def punctuality(self) -> list[Bar]:
-        total, on_time, extended = self.count_punctuality()
-        return self._bars(
-            completed_dated=total, on_time=on_time, on_time_extended=extended
-        ).punctuality()
-
-    def on_time_by_session(self) -> list[Bar]:
-        completed, on_time = self.count_on_time_by_session()
-        return self._bars(session_completed=completed, session_on_time=on_time).on_time_by_session()
-
-    def on_time_by_agency(self, limit: int = 15) -> list[Bar]:
-        completed, on_time = self.count_on_time_by_agency()
-        return self._bars(agency_completed=completed, agency_on_time=on_time).on_time_by_agency(
-            limit
-        )
-
-    def trend(self) -> list[dict]:
-        return self._bars(trend=self.count_trend()).trend()
-
-    # The counts -------------------------------------------------------------------------
-
-    def count_status(self) -> dict[str, int]:
-        return dict(self.commitments.values_list("status").annotate(n=Count("pk")).order_by())
-
-    def count_sector(self) -> dict[int, list[int]]:
-        rows = (
-            self.commitments.order_by()
-            .values("sector_id")
+    def tallies(self) -> dict[int, Tally]:
+        """The counts of each council, in one pass: every aggregate query also groups by
+        the council, so counting forty councils costs what counting them together does."""
+        found: dict[int, Tally] = defaultdict(Tally)
+        commitments = self.commitments.order_by()
+        for council, status, n in commitments.values_list("council_id", "status").annotate(
+            n=Count("pk")
+        ):
+            found[council].status[status] = n
+        open_ = Q(status__in=Commitment.OPEN_STATUSES)
+        for row in commitments.values("council_id", "sector_id").annotate(
+            total=Count("pk"), open=Count("pk", filter=open_)
+        ):
+            found[row["council_id"]].sector[row["sector_id"] or NO_SECTOR] = [
+                row["total"],
+                row["open"],
+            ]
+        # Grouped by the party's id (a commitment may name two agencies of one party,
+        # hence the distinct counts); names are read for the few parties shown.
+        party = "responsibilities__party"
+        for row in (
+            commitments.filter(responsibilities__isnull=False)
+            .values("council_id", party)
             .annotate(
-                total=Count("pk"), open=Count("pk", filter=Q(status__in=Commitment.OPEN_STATUSES))
+                open=Count("pk", filter=open_, distinct=True), total=Count("pk", distinct=True)
             )
-        )
-        return {row["sector_id"] or NO_SECTOR: [row["total"], row["open"]] for row in rows}
-
-    def count_party(self) -> dict[int, list[int]]:
-        # Grouped by the party's id alone (a commitment may name two agencies of one
-        # party, hence the distinct counts); the few parties' names are read after.
-        return {
-            row["responsibilities__party"]: [row["open"], row["total"]]
-            for row in self.commitments.filter(responsibilities__isnull=False)
-            .order_by()
-            .values("responsibilities__party")
-            .annotate(
-                open=Count("pk", filter=Q(status__in=Commitment.OPEN_STATUSES), distinct=True),
-                total=Count("pk", distinct=True),
-            )
-        }
-
-    def count_agency(self) -> dict[int, list[int]]:
-        # From the open commitments (the only ones counted), grouped by the agency's id
-        # alone: a responsibility names a commitment and an agency once, so rows are
-        # commitments. Names are read for the few agencies shown.
-        return {
-            row["responsibilities__agency"]: [row["open"], row["overdue"]]
-            for row in self.commitments.open()
+        ):
+            found[row["council_id"]].party[row[party]] = [row["open"], row["total"]]
+        # The open commitments by agency (a responsibility names a commitment and an
+        # agency once, so joined rows are commitments).
+        agency = "responsibilities__agency"
+        for row in (
+            commitments.open()
             .filter(responsibilities__isnull=False)
-            .order_by()
-            .values("responsibilities__agency")
+            .values("council_id", agency)
             .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(self.today)))
-        }
-
-    def count_ages(self) -> dict[int, int]:
-        conditions = {}
+        ):
+            found[row["council_id"]].agency[row[agency]] = [row["open"], row["overdue"]]
+        buckets = {}
         for low, high in AGE_BUCKETS:
             q = Q(deadline__lte=self.today - datetime.timedelta(days=low))
             if high is not None:
                 q &= Q(deadline__gte=self.today - datetime.timedelta(days=high))
-            conditions[low] = q
-        counts = self.commitments.overdue(self.today).aggregate(
-            **{f"b{low}": Count("pk", filter=q) for low, q in conditions.items()}
-        )
-        return {low: counts[f"b{low}"] for low in conditions}
+            buckets[f"b{low}"] = Count("pk", filter=q)
+        for row in (
+            commitments.overdue(self.today)
+            .values("council_id")
+            .annotate(n=Count("pk"), oldest=Min("deadline"), **buckets)
+        ):
+            tally = found[row["council_id"]]
+            tally.overdue, tally.oldest_overdue = row["n"], row["oldest"]
+            tally.ages = {low: row[f"b{low}"] for low, _high in AGE_BUCKETS}
+        for field_name, queryset in (
+            ("completed_dated", self._completed_dated()),
+            ("on_time", self._on_time()),
+            ("on_time_extended", self._on_time_after_extension()),
+        ):
+            for council, n in self._count_by(queryset, "council_id").items():
+                setattr(found[council], field_name, n)
+        for field_name, queryset, key in (
+            ("session_completed", self._completed_dated(), "session"),
+            ("session_on_time", self._on_time(), "session"),
+            (
+                "agency_completed",
+                self._completed_dated().filter(responsibilities__isnull=False),
+                agency,
+            ),
+            ("agency_on_time", self._on_time().filter(responsibilities__isnull=False), agency),
+        ):
+            for (council, pk), n in self._count_by(queryset, "council_id", key).items():
+                getattr(found[council], field_name)[pk] = n
+        self._count_trend(found)
+        return dict(found)
 
-    def count_overdue(self) -> tuple[int, datetime.date | None]:
-        overdue = self.commitments.overdue(self.today)
-        oldest = overdue.order_by("deadline").values_list("deadline", flat=True).first()
-        return overdue.count(), oldest
+    def _url(self, **filters) -> str:
+        return list_url(council=self.council_id, **filters)
+
+    def _bars(self) -> Bars:
+        return Bars(self.tally(), self.council_id, self.today)
+
+    # One figure at a time (tests; the page draws them all from one tally).
+    def by_status(self) -> list[Bar]:
+        return self._bars().by_status()
+
+    def by_sector(self) -> list[Bar]:
+        return self._bars().by_sector()
+
+    def by_party(self) -> list[Bar]:
+        return self._bars().by_party()
+
+    def by_agency(self, limit: int = 15) -> list[Bar]:
+        return self._bars().by_agency(limit)
+
+    def overdue_ages(self) -> list[Bar]:
+        return self._bars().overdue_ages()
+
+    def overdue_summary(self) -> dict:
+        return self._bars().overdue_summary()
+
+    def punctuality(self) -> list[Bar]:
+        return self._bars().punctuality()
+
+    def on_time_by_session(self) -> list[Bar]:
+        return self._bars().on_time_by_session()
+
+    def on_time_by_agency(self, limit: int = 15) -> list[Bar]:
+        return self._bars().on_time_by_agency(limit)
+
+    def trend(self) -> list[dict]:
+        return self._bars().trend()
+
+    # The queries ------------------------------------------------------------------------
 
     def _completed_dated(self) -> QuerySet[Commitment]:
         """Completed commitments that had a dated deadline: those "on time" is asked of."""
@@ -325,52 +321,27 @@ class Report:
         late = self._completions().filter(created_at__date__gt=OuterRef("deadline"))
         return self._completed_dated().filter(Exists(self._after_original())).exclude(Exists(late))
 
-    def count_punctuality(self) -> tuple[int, int, int]:
-        """Completed commitments with a dated deadline; of them on time (by the original
-        deadline), and on time only after an extension (the rest were late). Three
-        counts, each one join over the status updates."""
-        return (
-            self._completed_dated().count(),
-            self._on_time().count(),
-            self._on_time_after_extension().count(),
-        )
-
     @staticmethod
-    def _count_by(queryset: QuerySet, field: str) -> dict[int, int]:
-        return dict(
-            queryset.order_by().values(field).annotate(n=Count("*")).values_list(field, "n")
-        )
+    def _count_by(queryset: QuerySet, *keys: str) -> dict:
+        """{key (or tuple of keys): rows} of ``queryset`` grouped by ``keys``."""
+        rows = queryset.order_by().values(*keys).annotate(n=Count("*")).values_list(*keys, "n")
+        return {(row[0] if len(keys) == 1 else row[:-1]): row[-1] for row in rows}
 
-    def count_on_time_by_session(self) -> tuple[dict[int, int], dict[int, int]]:
-        return (
-            self._count_by(self._completed_dated(), "session"),
-            self._count_by(self._on_time(), "session"),
-        )
-
-    def count_on_time_by_agency(self) -> tuple[dict[int, int], dict[int, int]]:
-        # Per agency responsible (a responsibility names a commitment and an agency once,
-        # so joined rows are commitments), grouped by the agency's id alone.
-        agency = "responsibilities__agency"
-        return (
-            self._count_by(self._completed_dated().filter(responsibilities__isnull=False), agency),
-            self._count_by(self._on_time().filter(responsibilities__isnull=False), agency),
-        )
-
-    def count_trend(self) -> dict[int, list[int]]:
+    def _count_trend(self, found: dict[int, Tally]) -> None:
         """Per session: adopted, completed, and carried over (kept, extended or replaced
         by a later session's review)."""
         # Grouped over the commitments once (an index-only scan of session and status),
         # not one correlated membership test per session and row: at a million
         # commitments that took minutes.
-        counts = {
-            row["session"]: [row["adopted"], row["completed"], 0]
-            for row in self.commitments.order_by()
-            .values("session")
+        for row in (
+            self.commitments.order_by()
+            .values("council_id", "session")
             .annotate(
                 adopted=Count("pk"),
                 completed=Count("pk", filter=Q(status=Commitment.Status.COMPLETED)),
             )
-        }
+        ):
+            found[row["council_id"]].trend[row["session"]] = [row["adopted"], row["completed"], 0]
         carried = (
             Review.objects.filter(
                 commitment__in=self.commitments.order_by().values("pk"),
@@ -381,14 +352,13 @@ class Report:
                 ],
             )
             .order_by()
-            .values("commitment__session")
+            .values("commitment__council_id", "commitment__session")
             .annotate(n=Count("commitment", distinct=True))
-            .values_list("commitment__session", "n")
+            .values_list("commitment__council_id", "commitment__session", "n")
         )
-        for session_id, n in carried:
-            if session_id in counts:
-                counts[session_id][2] = n
-        return counts
+        for council, session, n in carried:
+            if session in found[council].trend:
+                found[council].trend[session][2] = n
 
 
 class Bars:
@@ -400,9 +370,10 @@ class Bars:
         self.tally = tally
         self.council_id = council_id
         self.today = today
+        self.base = reverse("council:commitment-list")
 
     def _url(self, **filters) -> str:
-        return list_url(council=self.council_id, **filters)
+        return list_url(base=self.base, council=self.council_id, **filters)
 
     def by_status(self) -> list[Bar]:
         counts = self.tally.status
@@ -540,21 +511,31 @@ class Bars:
 
     def trend(self) -> list[dict]:
         counts = self.tally.trend
-        rows = sorted(
-            Session.objects.filter(pk__in=list(counts)).select_related("council"),
-            key=lambda row: (row.start_date, row.pk),
+        # Read as values (a chart may have hundreds of sessions: model rows with their
+        # council cost a tenth of a second).
+        rows = (
+            Session.objects.filter(pk__in=list(counts))
+            .order_by("start_date", "pk")
+            .values("pk", "number", *name_columns("council__short_name"))
         )
         return [
             {
-                "session": row,
-                "label": f"{row.council.short_name} · {row.number}",
-                "adopted": counts[row.pk][0],
-                "completed": counts[row.pk][1],
-                "carried": counts[row.pk][2],
-                "url": self._url(session=row.pk),
+                "session": SessionRef(row["pk"], row["number"]),
+                "label": f"{name_of(row, 'council__short_name')} · {row['number']}",
+                "adopted": counts[row["pk"]][0],
+                "completed": counts[row["pk"]][1],
+                "carried": counts[row["pk"]][2],
+                "url": self._url(session=row["pk"]),
             }
             for row in rows
         ]
+
+
+class SessionRef(NamedTuple):
+    """A session of the trend: its id and number."""
+
+    pk: int
+    number: int
 
 
 @dataclass

@@ -15,19 +15,22 @@ def report_tallies_refresh(
     *, council_ids=None, today: datetime.date | None = None
 ) -> list[ReportTally]:
     """Count the report figures of each council of ``council_ids`` (every council when
-    None) as of ``today`` and keep them, replacing the council's earlier tally. One
-    council at a time, each in its own transaction: a scan over a large archive holds
-    no lock for long, and the tallies it has saved stay if it stops half way."""
-    from ..reporting.figures import Report
+    None) as of ``today`` and keep them, replacing each council's earlier tally. The
+    councils are counted together (each aggregate grouped by council: one pass, as long
+    as counting them for one page), then saved one transaction per council."""
+    from ..reporting.figures import Report, Tally
 
     today = today or local_today()
-    councils = Council.objects.order_by("pk").values_list("pk", flat=True)
+    councils = list(Council.objects.order_by("pk").values_list("pk", flat=True))
+    commitments = Commitment.objects.all()
     if council_ids is not None:
-        councils = councils.filter(pk__in=list(council_ids))
+        wanted = set(council_ids)
+        councils = [pk for pk in councils if pk in wanted]
+        commitments = commitments.filter(council__in=councils)
+    counted = Report(commitments, None, today).tallies()
     saved = []
     for council_id in councils:
-        report = Report(Commitment.objects.filter(council_id=council_id), council_id, today)
-        counts = report.tally().as_json()
+        counts = counted.get(council_id, Tally()).as_json()
         with transaction.atomic():
             tally, _created = ReportTally.objects.update_or_create(
                 council_id=council_id,
