@@ -64,7 +64,11 @@ def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("demo-media")
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_HASHERS),
+        # As ``reminders_any_hour`` does for each test (it is not active yet here): the
+        # load's reminder scan must not hold notifications till working hours.
+        override_settings(
+            MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_HASHERS, REMINDERS_WORKING_HOURS_ONLY=False
+        ),
         transaction.atomic(),
     ):
         shared = SharedDemo(loader=load_demo(today=DEMO_TODAY), media=media)
