@@ -141,7 +141,8 @@ class Tally:
 
     @classmethod
     def from_json(cls, data: dict) -> Tally:
-        values = dict(data)
+        # Only the fields this version knows: a tally kept by an older release still reads.
+        values = {key: value for key, value in data.items() if key in DICTS | NUMBERS}
         for name in DICTS - {"status"}:
             values[name] = {int(key): value for key, value in data.get(name, {}).items()}
         oldest = data.get("oldest_overdue")

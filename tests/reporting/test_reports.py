@@ -476,3 +476,12 @@ def test_indicator_series_change_and_new_value(client, data, superuser):
         },
     )
     assert response.status_code == 302 and indicator.observations.count() == 3
+
+
+def test_a_tally_kept_by_another_release_still_reads():
+    kept = reports.Tally(status={"completed": 2}, party={3: [1, 2]}, overdue=1).as_json()
+    kept["a_figure_since_removed"] = {"1": 5}
+    del kept["trend"]  # a figure added since
+    tally = reports.Tally.from_json(kept)
+    assert tally.status == {"completed": 2} and tally.party == {3: [1, 2]}
+    assert tally.overdue == 1 and tally.trend == {}
