@@ -121,10 +121,17 @@ def _commitments_matching(queryset: QuerySet, value: str) -> tuple[QuerySet, boo
     every = queryset.filter(Q(matches(query)) | Q(pk__in=in_versions))
     if estimated_matches(queryset.model, value) > COMMON:
         return every, False
-    few = set(recorded[: FEW_MATCHES + 1]) | set(in_versions[: FEW_MATCHES + 1])
-    if len(few) <= FEW_MATCHES:
+    few = few_ids(recorded, in_versions)
+    if few is not None:
         return queryset.filter(pk__in=few), True
     return every, False
+
+
+def few_ids(*id_queries: QuerySet) -> set[int] | None:
+    """The ids the queries find, read from their indexes, when they are at most
+    ``FEW_MATCHES``; None when there are more (never reading more than one over each)."""
+    found = set().union(*(set(ids[: FEW_MATCHES + 1]) for ids in id_queries))
+    return found if len(found) <= FEW_MATCHES else None
 
 
 def estimated_matches(model, value: str) -> int:
@@ -179,8 +186,8 @@ def reports_matching(queryset: QuerySet, value: str) -> QuerySet:
     query = query_for(value)
     if query is None:
         return queryset.none()
-    few = list(report_ids(queryset.model, query)[: FEW_MATCHES + 1])
-    if len(few) <= FEW_MATCHES:
+    few = few_ids(report_ids(queryset.model, query))
+    if few is not None:
         return queryset.filter(pk__in=few)
     return queryset.annotate(document=report_document()).filter(document=query)
 
