@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import NamedTuple
 from urllib.parse import urlencode
@@ -157,8 +158,8 @@ NUMBERS = {f.name for f in fields(Tally) if f.type == "int"}
 class Report:
     """The manager dashboard's figures over ``commitments`` (already limited to what the
     user may see, and to a council if one is chosen): ``tally`` counts them in the
-    database, one aggregate query per figure whatever the number of commitments; each
-    ``by_…`` method draws one figure (for one chart, or a test)."""
+    database, one aggregate query per figure whatever the number of commitments, and
+    ``bars`` draws them."""
 
     def __init__(
         self, commitments: QuerySet[Commitment], council_id: int | None, today: datetime.date
@@ -245,42 +246,10 @@ class Report:
         self._count_trend(found)
         return dict(found)
 
-    def _url(self, **filters) -> str:
-        return list_url(council=self.council_id, **filters)
-
-    def _bars(self) -> Bars:
+    def bars(self) -> Bars:
+        """The figures drawn from a fresh tally (one at a time, as tests read them; the
+        page draws them all from one tally, ``Figures.of``)."""
         return Bars(self.tally(), self.council_id, self.today)
-
-    # One figure at a time (tests; the page draws them all from one tally).
-    def by_status(self) -> list[Bar]:
-        return self._bars().by_status()
-
-    def by_sector(self) -> list[Bar]:
-        return self._bars().by_sector()
-
-    def by_party(self) -> list[Bar]:
-        return self._bars().by_party()
-
-    def by_agency(self, limit: int = 15) -> list[Bar]:
-        return self._bars().by_agency(limit)
-
-    def overdue_ages(self) -> list[Bar]:
-        return self._bars().overdue_ages()
-
-    def overdue_summary(self) -> dict:
-        return self._bars().overdue_summary()
-
-    def punctuality(self) -> list[Bar]:
-        return self._bars().punctuality()
-
-    def on_time_by_session(self) -> list[Bar]:
-        return self._bars().on_time_by_session()
-
-    def on_time_by_agency(self, limit: int = 15) -> list[Bar]:
-        return self._bars().on_time_by_agency(limit)
-
-    def trend(self) -> list[dict]:
-        return self._bars().trend()
 
     # The queries ------------------------------------------------------------------------
 
@@ -587,7 +556,7 @@ class Figures:
         )
 
 
-def figures(report: Report, *, council_ids: list[int]) -> Figures:
+def figures(report: Report, *, council_ids: Iterable[int]) -> Figures:
     """The report's figures over the councils ``council_ids`` (those the user may see,
     or the one chosen): live on an archive of ordinary size; on a large one (more than
     ``REPORT_LIVE_LIMIT`` commitments) the sum of each council's tally, which the
@@ -600,6 +569,8 @@ def figures(report: Report, *, council_ids: list[int]) -> Figures:
     if not archive_is_large():
         return Figures.of(report)
     from ..services.reports import report_tallies_refresh
+
+    council_ids = list(council_ids)  # read here only: a small archive never needs them
 
     stale_before = timezone.now() - datetime.timedelta(seconds=2 * settings.REPORT_CACHE_SECONDS)
     found = {

@@ -45,7 +45,7 @@ def report_dashboard(request: HttpRequest) -> HttpResponse:
         commitments = commitments.for_council(council)
     report = reports.Report(commitments, council.pk if council else None, local_today())
     # The councils the figures add up: the one chosen, or every one the user may see.
-    council_ids = [council.pk] if council else list(councils.values_list("pk", flat=True))
+    council_ids = [council.pk] if council else councils.values_list("pk", flat=True)
     figures = reports.figures(report, council_ids=council_ids)
     trend = figures.trend
     context = {

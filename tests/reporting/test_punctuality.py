@@ -70,16 +70,16 @@ def test_on_time_is_measured_against_the_original_deadline(worked_example):
     report = reports.Report(
         Commitment.objects.filter(council=worked_example), worked_example.pk, D(2026, 1, 1)
     )
-    on_time, after_extension, late = report.punctuality()
+    on_time, after_extension, late = report.bars().punctuality()
     # 5 completed with a dated deadline: A and E on time, B after its extension, C and D late.
     assert (on_time.value, after_extension.value, late.value) == (2, 1, 2)
     assert {bar.total for bar in (on_time, after_extension, late)} == {5}
     assert on_time.rate == 40.0
     assert after_extension.rate == 20.0
     # Against the extended deadline B would count as on time (3 of 5): it does not.
-    (session_bar,) = report.on_time_by_session()
+    (session_bar,) = report.bars().on_time_by_session()
     assert (session_bar.value, session_bar.total) == (2, 5)
-    (agency_bar,) = report.on_time_by_agency()
+    (agency_bar,) = report.bars().on_time_by_agency()
     assert (agency_bar.value, agency_bar.total) == (2, 5)
 
 

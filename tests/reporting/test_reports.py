@@ -93,7 +93,7 @@ def values(bars):
 
 
 def test_counts_by_status(data):
-    assert values(data["report"].by_status()) == {
+    assert values(data["report"].bars().by_status()) == {
         "Not started": 3,
         "In progress": 0,
         "Completion reported": 0,
@@ -104,13 +104,13 @@ def test_counts_by_status(data):
 
 
 def test_open_by_sector_and_party_and_agency(data):
-    by_sector = {bar.label: (bar.value, bar.total) for bar in data["report"].by_sector()}
+    by_sector = {bar.label: (bar.value, bar.total) for bar in data["report"].bars().by_sector()}
     assert by_sector == {"Trade": (2, 3), "Energy": (1, 3)}
-    assert {bar.label: bar.value for bar in data["report"].by_party()} == {
+    assert {bar.label: bar.value for bar in data["report"].bars().by_party()} == {
         "Republic KZ": 2,
         "Republic KG": 2,
     }
-    agencies = {bar.label: (bar.value, bar.total) for bar in data["report"].by_agency()}
+    agencies = {bar.label: (bar.value, bar.total) for bar in data["report"].bars().by_agency()}
     assert agencies == {"MTI (KZ)": (2, 1), "Energy KG (KG)": (2, 2)}  # (open, of which overdue)
 
 
@@ -126,30 +126,31 @@ def test_chart_labels_are_in_the_reader_language_with_its_fallback(data):
     data["mti"].party.refresh_from_db()
     with translation.override("ru"):
         report = reports.Report(Commitment.objects.for_council(data["council"]), None, TODAY)
-        assert "Торговля" in values(report.by_sector())
-        assert "Республика Казахстан" in values(report.by_party())
-        assert "МТИ (KZ)" in values(report.by_agency())
-        assert "МТИ (KZ)" in values(report.on_time_by_agency())
-        assert {bar.label.split(" · ")[0] for bar in report.on_time_by_session()} == {"МПС"}
+        assert "Торговля" in values(report.bars().by_sector())
+        assert "Республика Казахстан" in values(report.bars().by_party())
+        assert "МТИ (KZ)" in values(report.bars().by_agency())
+        assert "МТИ (KZ)" in values(report.bars().on_time_by_agency())
+        assert {bar.label.split(" · ")[0] for bar in report.bars().on_time_by_session()} == {"МПС"}
     with translation.override("kk"):  # Kazakh falls back to Russian, then English
         report = reports.Report(Commitment.objects.for_council(data["council"]), None, TODAY)
-        assert set(values(report.by_sector())) == {"Торговля", "Energy"}
-        assert "Energy KG (KG)" in values(report.by_agency())
+        assert set(values(report.bars().by_sector())) == {"Торговля", "Energy"}
+        assert "Energy KG (KG)" in values(report.bars().by_agency())
 
 
 def test_overdue_ages(data):
-    assert [bar.value for bar in data["report"].overdue_ages()] == [1, 0, 1, 0]
-    assert data["report"].overdue_summary() == {"count": 2, "oldest_days": 177}
+    assert [bar.value for bar in data["report"].bars().overdue_ages()] == [1, 0, 1, 0]
+    assert data["report"].bars().overdue_summary() == {"count": 2, "oldest_days": 177}
 
 
 def test_on_time_rates(data):
     by_session = {
         bar.label.split(" · ")[1]: (bar.value, bar.total)
-        for bar in data["report"].on_time_by_session()
+        for bar in data["report"].bars().on_time_by_session()
     }
     assert by_session == {"12": (1, 2)}
     by_agency = {
-        bar.label: (bar.value, bar.total, bar.rate) for bar in data["report"].on_time_by_agency()
+        bar.label: (bar.value, bar.total, bar.rate)
+        for bar in data["report"].bars().on_time_by_agency()
     }
     assert by_agency == {"MTI (KZ)": (1, 1, 100.0), "Energy KG (KG)": (0, 1, 0.0)}
 
@@ -157,16 +158,16 @@ def test_on_time_rates(data):
 def test_trend_across_sessions(data):
     trend = {
         row["session"].number: (row["adopted"], row["completed"], row["carried"])
-        for row in data["report"].trend()
+        for row in data["report"].bars().trend()
     }
     assert trend == {12: (3, 2, 1), 13: (3, 0, 0)}
 
 
 def test_chart_segments_link_to_the_filtered_list(data):
     council = data["council"].pk
-    status = {bar.label: bar.url for bar in data["report"].by_status()}
+    status = {bar.label: bar.url for bar in data["report"].bars().by_status()}
     assert status["Completed"] == f"/commitments/?council={council}&status=completed"
-    agency = data["report"].by_agency()[0]
+    agency = data["report"].bars().by_agency()[0]
     assert (
         f"agency={agency.url.split('agency=')[1].split('&')[0]}" in agency.url
         and "status=open" in agency.url
