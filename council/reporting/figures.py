@@ -14,15 +14,13 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Count,
-    DateField,
     Exists,
     Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,19 +69,6 @@ def list_url(*, base: str | None = None, **filters) -> str:
     clean = {k: v for k, v in filters.items() if v not in (None, "")}
     base = base or reverse("council:commitment-list")
     return base + ("?" + urlencode(clean) if clean else "")
-
-
-def completed_on() -> Subquery:
-    """When a commitment was last moved to completed (from its status updates)."""
-    return Subquery(
-        StatusUpdate.objects.filter(
-            commitment=OuterRef("pk"), to_status=Commitment.Status.COMPLETED
-        )
-        .order_by("-created_at")
-        .annotate(day=TruncDate("created_at"))
-        .values("day")[:1],
-        output_field=DateField(),
-    )
 
 
 NO_SECTOR = 0  # the key of commitments without a sector in a tally (ids start at 1)
