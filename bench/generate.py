@@ -42,6 +42,7 @@ if __name__ == "__main__":  # run as a script: Django is set up before the model
     django.setup()
 
 import datetime
+import importlib
 import random
 import time
 from dataclasses import dataclass, field
@@ -235,6 +236,7 @@ def generate(n: int, *, keep_indexes: bool = False, log=None) -> dict:
         with transaction.atomic(), connection.cursor() as cursor:
             _prepare_session(cursor)
             result = function(cursor, *args)
+            _end_session(cursor)
         timings[label] = time.perf_counter() - started
         log(f"  {label}: {timings[label]:.1f} s")
         return result
@@ -245,6 +247,7 @@ def generate(n: int, *, keep_indexes: bool = False, log=None) -> dict:
     step("commitments", _load, Commitment, _commitments, plan, deferred)
     step("responsibilities", _load, Responsibility, _responsibilities, plan, deferred)
     step("status updates", _load, StatusUpdate, _status_updates, plan, deferred)
+    step("responsibilities' copy", _load, Responsibility, _responsibility_copy, plan, deferred)
     step("history", _load, Commitment.history.model, _history, plan, deferred)
     step("reviews", _load, Review, _reviews, plan, deferred)
     step("analyze", lambda cursor: cursor.execute("ANALYZE"))
@@ -283,6 +286,14 @@ def _prepare_session(cursor) -> None:
         "LANGUAGE sql IMMUTABLE AS "
         "$$ SELECT (hashint8extended(i, salt) & 2147483647)::double precision / 2147483648.0 $$"
     )
+
+
+def _end_session(cursor) -> None:
+    """Triggers on again: inside a caller's transaction (a test) ``SET LOCAL`` would
+    outlast the step, and the rows written next would miss their triggers."""
+    cursor.execute("SHOW session_replication_role")
+    if cursor.fetchone()[0] == "replica":
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 # Wipe, reference data, users and the session plan ----------------------------------------
@@ -834,6 +845,13 @@ def _responsibilities(cursor, plan: Plan) -> None:
         "party_id": "CASE WHEN r.k = 2 THEN r.party_b ELSE r.party_a END",
     }
     _insert_select(cursor, Responsibility, values, select_from)
+
+
+def _responsibility_copy(cursor, plan: Plan) -> None:
+    """The copy of its commitment and newest report each responsibility row carries
+    (migration 0037), which its triggers, off while loading, would have written."""
+    copy = importlib.import_module("council.migrations.0037_responsibility_copies_commitment")
+    cursor.execute(copy.BACKFILL)
 
 
 # The way each status was reached, as (from, to) steps; progress notes come after the first.

@@ -286,6 +286,18 @@ class Policy:
             return commitments.filter(council__in=self.staff_council_ids)
         return commitments
 
+    def my_scope(self) -> tuple[frozenset[int] | None, frozenset[int] | None]:
+        """``my_commitments`` as ids, for the queries that read the responsibility rows'
+        copy of their commitments (``council.workload``): (the agencies responsible,
+        the councils), None where it does not narrow."""
+        councils = None if self.is_manager else self.council_ids_set
+        if self.is_focal_point and self.agency_ids:
+            return self.agency_ids, councils
+        if self.staff_council_ids:
+            staff = self.staff_council_ids
+            return None, staff if councils is None else staff & councils
+        return None, councils
+
     def can_review_completion(self, commitment: Commitment) -> bool:
         """Whether the user may accept or return ``commitment``'s reported completion: it
         is reported, and both moves of a manager's review are theirs to make."""

@@ -52,6 +52,7 @@ LAYERS = {
             "history",
             "reminders",
             "search",
+            "workload",
             "versions",
             "cycles",
             "webhooks",

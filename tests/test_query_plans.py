@@ -138,3 +138,26 @@ def test_a_common_word_is_not_read_from_the_index_first(archive, monkeypatch):
     assert page.object_list and not [t for t in texts if probe in t]
     texts, page = list_queries(archive, {"q": "zzyzxq"})
     assert not page.object_list and [t for t in texts if probe in t]
+
+
+@pytest.mark.parametrize("username", ["bench-focal", "bench-secretariat"])
+def test_the_dashboard_reads_the_responsibility_rows_from_their_indexes(archive, username):
+    """The focal point's counts and both roles' stale sides read the responsibility rows'
+    copy of their commitment (``council.workload``) through its partial indexes. On a few
+    thousand rows reading the whole table is cheaper, so the planner is told to avoid
+    it: it still scans the table when no index can serve the query."""
+    archive.force_login(User.objects.get(username=username))
+    with CaptureQueriesContext(connection) as captured:
+        assert archive.get(reverse("council:dashboard")).status_code == 200
+    texts = [
+        q["sql"] for q in captured.captured_queries if "FROM council_responsibility r" in q["sql"]
+    ]
+    assert texts, "the dashboard did not read the copy: the case would prove nothing"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    failures = [
+        f"{text}\n{plan(text)}"
+        for text in texts
+        if re.search(r"Seq Scan on council_responsibility\b", plan(text))
+    ]
+    assert not failures, "\n\n".join(failures)

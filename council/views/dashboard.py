@@ -10,6 +10,7 @@ from django.http import (
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .. import workload
 from ..models import (
     Session,
     StatusUpdate,
@@ -29,14 +30,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = local_today()
     visible = _visible_commitments(request)
     mine = policy.my_commitments()
-    counts = mine.deadline_counts(today, DUE_SOON_DAYS)
+    counts = workload.deadline_counts(policy, today, DUE_SOON_DAYS)
     mine_open = mine.open().for_list().with_overdue_flag(today)
     # Reported completions waiting for a review: a manager's queue, the others' own. The
     # list shows 10; they are counted only when there are more (rarely: no COUNT query).
     queue = policy.awaiting_review(visible)
     rows = queue.for_list().with_overdue_flag(today) if policy.is_manager else queue.only("pk")
     awaiting = list(rows.order_by("pk")[: SHOWN + 1])
-    awaiting_count = len(awaiting) if len(awaiting) <= SHOWN else queue.count()
+    awaiting_count = (
+        len(awaiting) if len(awaiting) <= SHOWN else workload.awaiting_review_count(policy, queue)
+    )
     context = {
         "today": today,
         "my_open": mine_open.order_by(F("deadline").asc(nulls_last=True), "pk")[:10],
@@ -58,5 +61,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .select_related("commitment__session__council", "author", "agency__party")
         .order_by("-created_at", "-pk")[:8],
     }
-    context.update(stale_context(request, mine))
+    context.update(stale_context(request))
     return render(request, "council/dashboard.html", context)

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .. import services
-from ..models import Commitment, Party, RiskFlag, SideNudge, stale_sides
+from .. import services, workload
+from ..models import Commitment, Party, RiskFlag, SideNudge
 from ..policies import policy_for
 from ..querysets import local_today
 from ._access import _get_commitment
@@ -180,26 +180,21 @@ def risk_flag_clear(request: HttpRequest, pk: int) -> HttpResponse:
 STALE_SHOWN = 10
 
 
-def stale_context(request: HttpRequest, mine) -> dict:
+def stale_context(request: HttpRequest) -> dict:
     """The dashboard's stale sides: for the secretariat those of its councils, for a focal
-    point their own party's sides of their commitments (``mine``, as the dashboard counts
-    them). A count and the first rows, each with its stale sides' codes; nothing for the
-    other roles, who keep no council's follow-up."""
+    point their own party's sides of their commitments (as the dashboard counts them). A
+    count and the first rows, each with its stale sides' codes; nothing for the other
+    roles, who keep no council's follow-up."""
     policy = policy_for(request)
     if not (policy.is_focal_point or policy.staff_council_ids or policy.is_admin):
         return {}
     today = local_today()
-    sides = stale_sides(mine, today)
-    if policy.is_focal_point and request.user.agency_id:
-        sides = sides.filter(party__agencies=request.user.agency_id)
-    count = sides.count()
+    agency_id = request.user.agency_id if policy.is_focal_point else None
+    count, first = workload.stale_sides_shown(
+        policy, today, agency_id=agency_id, shown=STALE_SHOWN * 4
+    )
     rows = []
     if count:
-        first = list(
-            sides.values_list("commitment_id", "party__code").order_by(
-                "commitment_id", "party__order"
-            )[: STALE_SHOWN * 4]
-        )
         codes: dict[int, list[str]] = {}
         for commitment_id, code in first:
             codes.setdefault(commitment_id, []).append(code)

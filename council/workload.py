@@ -1,0 +1,144 @@
+"""A dashboard's figures of "my commitments", read from the responsibility rows' copy of
+their commitment on PostgreSQL (migration 0037).
+
+At a million commitments a focal point's agency is responsible for 113,000 of them.
+Counting the open ones joined every row to its commitment, and finding the stale sides
+then probed the progress reports of each open one (1.0–1.4 s a dashboard). Each row
+now carries its commitment's status, dated deadline, monitoring, council and adoption
+day, and the newest report of its party, under two partial indexes: the figures read
+the open rows of an agency, or of a council, and nothing else. SQLite, the demo's
+database, counts the commitments themselves (``CommitmentQuerySet.deadline_counts``,
+``council.models.nudges.stale_sides``); on PostgreSQL both ways must agree (tests).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from .models import Commitment, CommitmentSide, Council
+from .models.nudges import stale_cutoffs, stale_sides
+from .querysets import local_today
+
+OPEN = "(" + ", ".join(f"'{status}'" for status in Commitment.OPEN_STATUSES) + ")"
+
+
+def available() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _scope(agencies, councils) -> tuple[list[str], list]:
+    """Conditions on the rows ``r`` of open commitments: those of ``agencies`` (ids),
+    of ``councils`` (ids); None does not narrow. The status is written out so that the
+    planner matches the partial indexes."""
+    where, params = [f"r.commitment_status IN {OPEN}"], []
+    if agencies is not None:
+        where.append("r.agency_id = ANY(%s)")
+        params.append(sorted(agencies))
+    if councils is not None:
+        where.append("r.commitment_council_id = ANY(%s)")
+        params.append(sorted(councils))
+    return where, params
+
+
+def deadline_counts(policy, today: datetime.date, days: int) -> dict[str, int]:
+    """Open, overdue and due-within-``days`` counts of the user's commitments, as
+    ``CommitmentQuerySet.deadline_counts`` counts them. A focal point's are read from
+    their agencies' rows; the others' from the commitments' own index, which serves
+    them already."""
+    agencies, councils = policy.my_scope()
+    if agencies is None or not available():
+        return policy.my_commitments().deadline_counts(today, days)
+    where, params = _scope(agencies, councils)
+    until = today + datetime.timedelta(days=days)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE deadline < %s), "  # noqa: S608 -- constants
+            "count(*) FILTER (WHERE deadline >= %s AND deadline <= %s) "
+            "FROM (SELECT DISTINCT r.commitment_id, r.commitment_deadline AS deadline "
+            f"FROM council_responsibility r WHERE {' AND '.join(where)}) AS mine",
+            [today, today, until, *params],
+        )
+        open_, overdue, due_soon = cursor.fetchone()
+    return {"open": open_, "overdue": overdue, "due_soon": due_soon}
+
+
+def awaiting_review_count(policy, queue) -> int:
+    """How many of the user's reported completions wait for a review (``queue``, their
+    ``Policy.awaiting_review``): a focal point's are read from their agencies' rows (a
+    side reported while the commitment is in progress is looked up for those rows only)."""
+    agencies, councils = policy.my_scope()
+    if agencies is None or policy.is_manager or not available():
+        return queue.count()
+    where, params = _scope(agencies, councils)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(DISTINCT r.commitment_id) FROM council_responsibility r "  # noqa: S608
+            f"WHERE {' AND '.join(where)} AND (r.commitment_status = %s "
+            "OR (r.commitment_status = %s AND EXISTS (SELECT 1 FROM council_commitmentside s "
+            "WHERE s.commitment_id = r.commitment_id AND s.is_responsible AND s.status = %s)))",
+            [
+                *params,
+                Commitment.Status.COMPLETION_REPORTED,
+                Commitment.Status.IN_PROGRESS,
+                CommitmentSide.Status.COMPLETION_REPORTED,
+            ],
+        )
+        return cursor.fetchone()[0]
+
+
+def stale_sides_shown(
+    policy, today: datetime.date | None = None, *, agency_id: int | None = None, shown: int
+) -> tuple[int, list[tuple[int, str]]]:
+    """The user's stale sides (``council.models.nudges.stale_sides`` of
+    ``my_commitments``; only the side of ``agency_id``'s party if given): their count,
+    and the first ``shown`` as (commitment id, party code), by commitment and the
+    party's order."""
+    today = today or local_today()
+    if not available():
+        sides = stale_sides(policy.my_commitments(), today)
+        if agency_id is not None:
+            sides = sides.filter(party__agencies=agency_id)
+        first = sides.values_list("commitment_id", "party__code").order_by(
+            "commitment_id", "party__order"
+        )
+        return sides.count(), list(first[:shown])
+    cutoffs = stale_cutoffs(Council.objects.values("pk"), today)  # tens: every council's
+    if not cutoffs:
+        return 0, []
+    agencies, councils = policy.my_scope()
+    where, params = _scope(agencies, councils)
+    if agency_id is not None:
+        where.append("r.party_id = (SELECT a.party_id FROM council_agency a WHERE a.id = %s)")
+        params.append(agency_id)
+    zone = timezone.get_current_timezone()
+    values = ", ".join(["(%s::bigint, %s::date, %s::timestamptz)"] * len(cutoffs))
+    cut_params = []
+    for council_id, day in cutoffs.items():
+        at = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+        cut_params += [council_id, day, at]
+    # A side is stale when no agency of its party reported since its council's cutoff;
+    # the row keeps its party's newest report.
+    sides = (
+        "SELECT DISTINCT r.commitment_id, r.party_id FROM council_responsibility r "  # noqa: S608
+        f"JOIN (VALUES {values}) AS cut (council_id, day, at) "
+        "ON cut.council_id = r.commitment_council_id "
+        f"WHERE {' AND '.join(where)} AND r.commitment_is_monitored "
+        "AND r.commitment_adopted_on < cut.day "
+        "AND (r.side_reported_at IS NULL OR r.side_reported_at < cut.at)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sides}) AS stale", [*cut_params, *params])  # noqa: S608
+        count = cursor.fetchone()[0]
+        first = []
+        if count:
+            cursor.execute(
+                f"SELECT stale.commitment_id, p.code FROM ({sides}) AS stale "  # noqa: S608
+                "JOIN council_party p ON p.id = stale.party_id "
+                'ORDER BY stale.commitment_id, p."order" LIMIT %s',
+                [*cut_params, *params, shown],
+            )
+            first = cursor.fetchall()
+    return count, first
