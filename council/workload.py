@@ -71,7 +71,12 @@ def awaiting_review_count(policy, queue) -> int:
     side reported while the commitment is in progress is looked up for those rows only)."""
     agencies, councils = policy.my_scope()
     if agencies is None or policy.is_manager or not available():
-        return queue.count()
+        # The queue holds two statuses; counted apart, each reads its own part of the
+        # status index (together, the "or" filtered all of it: 100 ms at a million).
+        return sum(
+            queue.filter(status=status).count()
+            for status in (Commitment.Status.COMPLETION_REPORTED, Commitment.Status.IN_PROGRESS)
+        )
     where, params = _scope(agencies, councils)
     with connection.cursor() as cursor:
         cursor.execute(
