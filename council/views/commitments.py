@@ -62,6 +62,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         before=request.GET.get("before"),
         last=request.GET.get("last") == "1",
         count_cap=LIST_COUNT_CAP,
+        groups=_council_groups(request, commitment_filter),
     )
     attach_responsible(page.object_list)
     side_columns = attach_sides(page.object_list)
@@ -75,6 +76,22 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         "side_columns": side_columns,
     }
     return render(request, _partial(request, "council/commitment_list.html", "results"), context)
+
+
+# Up to this many councils, a list with no filter is read council by council.
+GROUPED_COUNCILS = 10
+
+
+def _council_groups(request: HttpRequest, commitment_filter: CommitmentFilter):
+    """("council_id", the user's councils) when the unfiltered list of a user who sees a
+    few councils is read per council (``paging._rows``); None otherwise: a manager sees
+    every council (the whole index is theirs), and a filter or a search has indexes of
+    its own."""
+    policy = policy_for(request)
+    if policy.is_manager or commitment_filter.active_count():
+        return None
+    councils = policy.council_ids_set
+    return ("council_id", councils) if 1 < len(councils) <= GROUPED_COUNCILS else None
 
 
 def _form_moves(policy, commitment: Commitment, side: CommitmentSide | None = None) -> list[str]:

@@ -425,3 +425,40 @@ def test_carries_over_lists_earlier_clauses_in_protocol_order_by_session(client,
     assert order == sorted(order)
     groups = [select.index(f'label="{s}"') for s in (world.session, earlier)]  # 13, then 5
     assert groups == sorted(groups)  # the newer session's clauses come first
+
+
+@pytest.mark.parametrize("ordering", ["deadline", "-deadline", "title", "-status", ""])
+def test_a_few_councils_are_read_council_by_council(client, world, ordering):
+    """A secretariat of a few councils has their list read council by council and merged
+    (on PostgreSQL: each council's own index instead of walking the whole one). Every
+    commitment of theirs comes once, in the chosen order, from either end."""
+    from ..factories import CouncilFactory
+
+    user = world.users["secretariat"]
+    grow(world, 8)
+    for number in range(2):
+        council = CouncilFactory()
+        council.secretariat_staff.add(user)
+        first = CommitmentFactory(session__council=council, session__number=50 + number)
+        for _ in range(9):
+            CommitmentFactory(session=first.session)
+    CommitmentFactory(session__council=world.other_council, session__number=70)  # not theirs
+    theirs = set(
+        Commitment.objects.filter(council__secretariat_staff=user).values_list("pk", flat=True)
+    )
+    expected = [pk for pk in _expected(ordering) if pk in theirs]
+    assert 25 < len(expected) < Commitment.objects.count()
+    client.force_login(user)
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        forward = _walk(client, {"ordering": ordering})
+    assert [c.pk for p in forward for c in p.object_list] == expected
+    backward = _walk(client, {"ordering": ordering}, direction="before")
+    assert [c.pk for p in backward for c in p.object_list] == expected
+    grouped = any(" UNION ALL " in sql for sql in sent)
+    assert grouped == (connection.vendor == "postgresql")
