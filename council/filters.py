@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from .fields import IdChoiceField
 from .models import Agency, Commitment, Council, Party, Responsibility, Sector, Session
 from .policies import policy_for
-from .querysets import local_today, localized_values
-from .search import commitments_matching
+from .querysets import DEADLINE_KEY, local_today, localized_values
+from .search import commitments_matching, few_ids
 from .widgets import QuickSelect
 
 OVERDUE = "overdue"
@@ -137,6 +137,7 @@ class CommitmentFilter(django_filters.FilterSet):
         empty_label=_("Any status"),
     )
     deadline = django_filters.DateFromToRangeFilter(
+        method="filter_deadline",
         label=_("Deadline between"),
         widget=django_filters.widgets.DateRangeWidget(
             attrs={"type": "date", "class": "form-control form-control-sm"}
@@ -231,7 +232,34 @@ class CommitmentFilter(django_filters.FilterSet):
         responsible = Responsibility.objects.filter(commitment=OuterRef("pk"), party=value)
         return queryset.filter(Exists(responsible))
 
+    def filter_deadline(self, queryset, name, value):
+        """The deadline in the range, said twice: on the column, and on the deadline as
+        the list sorts it (``DEADLINE_KEY``, the same date for a dated deadline), so
+        the sort's index reads the range instead of walking to it (a year of 2020
+        came 130,000 entries into the index at a million: 0.2 s)."""
+        if not value:
+            return queryset
+        queryset = queryset.alias(deadline_in_range=DEADLINE_KEY)
+        if value.start is not None:
+            queryset = queryset.filter(
+                deadline__gte=value.start, deadline_in_range__gte=value.start
+            )
+        if value.stop is not None:
+            queryset = queryset.filter(deadline__lte=value.stop, deadline_in_range__lte=value.stop)
+        return queryset
+
     def filter_agency(self, queryset, name, value):
+        # An agency responsible for few commitments: their ids, read from the agency's
+        # index. The "exists" below walks the sort's index to the end of the list to be
+        # sure no row is left: an agency of 190 commitments, by deadline, on its last
+        # page, read a million entries (0.8 s).
+        few = few_ids(
+            Responsibility.objects.filter(agency=value)
+            .order_by()
+            .values_list("commitment_id", flat=True)
+        )
+        if few is not None:
+            return queryset.filter(pk__in=few)
         responsible = Responsibility.objects.filter(commitment=OuterRef("pk"), agency=value)
         return queryset.filter(Exists(responsible))
 

@@ -54,6 +54,32 @@ def test_filters(client, world):
     assert listed(client, council=world.council.pk, session=world.session.pk) == {a.pk, b.pk}
 
 
+def test_agency_filter_reads_few_ids_or_filters_alike(client, world, monkeypatch):
+    """An agency of few commitments is filtered by their ids, a busy one by a semi-join:
+    both list the same rows."""
+    from council import search
+
+    client.force_login(world.users["manager"])
+    agency = world.users["focal_a"].agency.pk
+    few = listed(client, agency=agency)
+    assert few == {world.commitment_a.pk}
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)  # every agency is busy now
+    assert listed(client, agency=agency) == few
+    assert listed(client, agency=agency, ordering="deadline") == few
+
+
+def test_a_deadline_range_open_at_one_end_leaves_out_undated_commitments(client, world):
+    """The range is also said on the sort key, where an undated deadline sorts last (as
+    the latest date): it must still not be in a range with no end."""
+    client.force_login(world.users["manager"])
+    ongoing = CommitmentFactory(session=world.session, deadline=None, deadline_kind="ongoing")
+    every = listed(client)
+    assert ongoing.pk in every
+    after = listed(client, deadline_after="2000-01-01", ordering="deadline")
+    assert after == every - {ongoing.pk}
+    assert listed(client, deadline_before="2100-01-01") == every - {ongoing.pk}
+
+
 def _walk(client, params, direction="after"):
     """Every page of the list, following the Next (or, from the end, Previous) links."""
     url = reverse("council:commitment-list")
