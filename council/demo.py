@@ -570,7 +570,8 @@ def load_demo(path: Path = DEMO_FILE, today: datetime.date | None = None) -> Dem
     # What is due today goes out now (to the console in the demo), so the
     # notification pages and the reminder log have something to show.
     services.reminders_scan(today=loader.today)
-    # The report counts a large archive reads from (the demo's are counted live; these
-    # show in admin what the background scan keeps).
+    # The report counts and compliance sums a large archive reads from (the demo's are
+    # counted live; these show in admin what the background scan keeps).
     services.report_tallies_refresh(today=loader.today)
+    services.compliance_tallies_refresh()
     return loader

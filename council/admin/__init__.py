@@ -22,7 +22,7 @@ from .nudges import RiskFlagAdmin, SideNudgeAdmin
 from .protocols import ProtocolAdmin, ProtocolFileAdmin, SignatoryAdmin
 from .reference import AgencyAdmin, PartyAdmin, PersonAdmin, SectorAdmin
 from .reminders import ReminderAdmin, ReminderMuteAdmin, ReminderRuleAdmin
-from .reports import ReportTallyAdmin
+from .reports import ComplianceTallyAdmin, ReportTallyAdmin
 from .sessions import AgendaItemAdmin, ParticipantAdmin, SessionAdmin
 from .sides import CommitmentSideAdmin
 from .versions import AgendaItemVersionAdmin, CommitmentVersionAdmin
@@ -65,6 +65,7 @@ __all__ = [
     "TargetAdmin",
     "ReminderRuleAdmin",
     "ReminderAdmin",
+    "ComplianceTallyAdmin",
     "ReportTallyAdmin",
     "ReminderMuteAdmin",
     "ReportingCycleAdmin",

@@ -1,8 +1,8 @@
-"""Report tallies: read-only (the background scan counts them; nobody edits them)."""
+"""Report and compliance tallies: read-only (the background scan counts them; nobody edits them)."""
 
 from django.contrib import admin
 
-from ..models import ReportTally
+from ..models import ComplianceTally, ReportTally
 from .base import NoDeleteMixin
 
 
@@ -13,6 +13,21 @@ class ReportTallyAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ("council", "day", "computed_at")
     list_select_related = ("council",)
     readonly_fields = ("council", "day", "counts", "computed_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ComplianceTally)
+class ComplianceTallyAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """When each council's compliance scores were last added up."""
+
+    list_display = ("council", "computed_at")
+    list_select_related = ("council",)
+    readonly_fields = ("council", "sums", "computed_at")
 
     def has_add_permission(self, request) -> bool:
         return False

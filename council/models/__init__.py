@@ -41,7 +41,7 @@ from .reminders import (
     ReminderRule,
     ReminderStatus,
 )
-from .reports import ReportTally
+from .reports import ComplianceTally, ReportTally
 from .sessions import AgendaItem, Participant, ParticipantRole, Session, SessionKind, SessionStatus
 from .sides import SILENCE_DAYS, CommitmentSide, SideStatus, derived_status
 from .versions import AgendaItemVersion, CommitmentVersion
@@ -108,6 +108,7 @@ __all__ = [
     "ReminderRule",
     "ReminderStatus",
     "Reminder",
+    "ComplianceTally",
     "ReportTally",
     "ReminderMute",
     "CommitmentVersion",

@@ -15,8 +15,10 @@ from today's status (an interim figure, shown as such).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
@@ -31,12 +33,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from ..models import (
     Agency,
     Commitment,
     CommitmentSide,
     ComplianceScore,
+    ComplianceTally,
     Council,
     Party,
     Responsibility,
@@ -173,6 +177,7 @@ class Overview:
     by_session: list[Row]
     by_sector: list[Row]
     by_agency: list[Row]
+    computed_at: datetime.datetime | None = None  # added up earlier (a tally), not now
 
 
 def _sides(council: Council) -> QuerySet[Responsibility]:
@@ -196,45 +201,26 @@ def _sides(council: Council) -> QuerySet[Responsibility]:
     )
 
 
-@dataclass
-class _Sum:
-    """One party's scores in one row of a table, as they are read."""
-
-    total: int = 0
-    sides: int = 0
-    final: int = 0
-    interim: int = 0
-    live: int = 0
-
-    def add(self, score: int | None, kind: str) -> None:
-        if score is None:  # a cancelled or replaced commitment: no score
-            return
-        self.total += score
-        self.sides += 1
-        if kind == ComplianceScore.Kind.FINAL:
-            self.final += 1
-        elif kind == ComplianceScore.Kind.INTERIM:
-            self.interim += 1
-        elif kind == LIVE:
-            self.live += 1
-
-    def cell(self) -> Cell:
-        return Cell(
-            percent=percent(self.total / self.sides),
-            sides=self.sides,
-            final=self.final,
-            interim=self.interim,
-            live=self.live,
-        )
+def _add(total: list[int], score: int | None, kind: str) -> None:
+    """Add one side's score to a party's [total, sides, final, interim, live]."""
+    if score is None:  # a cancelled or replaced commitment: no score
+        return
+    total[0] += score
+    total[1] += 1
+    slot = {ComplianceScore.Kind.FINAL: 2, ComplianceScore.Kind.INTERIM: 3, LIVE: 4}.get(kind)
+    if slot:
+        total[slot] += 1
 
 
-def _tables(council: Council) -> tuple[dict, dict, dict]:
-    """The council's scores added up by session, by sector (one row per side, the first
-    responsibility of each) and by agency (every responsibility): {key: {party id:
-    Cell}}, each key a session, sector or agency id. One query, read once: grouping it
-    three times in the database ran the score's subqueries three times and joined every
-    responsibility row to find a side's first (19 s for a council at a million)."""
-    sums = {"session": {}, "sector": {}, "agency": {}}
+def sums(council: Council) -> dict[str, dict[str, dict[str, list[int]]]]:
+    """The council's scores added up by session, by sector (one row per side: each
+    side's first responsibility) and by agency (every responsibility): {"session" |
+    "sector" | "agency": {key id ("" for none): {party id: [total, sides, final,
+    interim, live]}}}, as JSON keeps it (``ComplianceTally``). One query, read once:
+    grouping it three times in the database ran the score's subqueries three times and
+    joined every responsibility row to find each side's first (19 s for a council at a
+    million commitments)."""
+    found = {"session": {}, "sector": {}, "agency": {}}
     first: dict[tuple[int, int], tuple] = {}
     rows = _sides(council).values_list(
         "pk",
@@ -247,30 +233,68 @@ def _tables(council: Council) -> tuple[dict, dict, dict]:
         "kind",
     )
     for pk, commitment_id, party_id, agency_id, session_id, sector_id, score, kind in rows.iterator(
-        chunk_size=5_000
+        chunk_size=20_000
     ):
-        sums["agency"].setdefault(agency_id, {}).setdefault(party_id, _Sum()).add(score, kind)
+        agency = found["agency"].setdefault(str(agency_id), {})
+        _add(agency.setdefault(str(party_id), [0] * 5), score, kind)
         seen = first.get((commitment_id, party_id))
         if seen is None or pk < seen[0]:
             first[commitment_id, party_id] = (pk, session_id, sector_id, score, kind)
     for (_commitment_id, party_id), (_pk, session_id, sector_id, score, kind) in first.items():
         for name, key in (("session", session_id), ("sector", sector_id)):
-            sums[name].setdefault(key, {}).setdefault(party_id, _Sum()).add(score, kind)
-    return tuple(
-        {
-            key: {party: total.cell() for party, total in parties.items() if total.sides}
-            for key, parties in sums[name].items()
-            if any(total.sides for total in parties.values())
-        }
-        for name in ("session", "sector", "agency")
-    )
+            parties = found[name].setdefault("" if key is None else str(key), {})
+            _add(parties.setdefault(str(party_id), [0] * 5), score, kind)
+    return found
+
+
+def _tables(found: dict) -> tuple[dict, dict, dict]:
+    """``sums`` as the overview's tables: {key id or None: {party id: Cell}}, without
+    the parties (and keys) that have no scored side."""
+
+    def cells(name: str) -> dict[int | None, dict[int, Cell]]:
+        table = {}
+        for key, parties in found.get(name, {}).items():
+            row = {
+                int(party): Cell(
+                    percent=percent(total / sides),
+                    sides=sides,
+                    final=final,
+                    interim=interim,
+                    live=live,
+                )
+                for party, (total, sides, final, interim, live) in parties.items()
+                if sides
+            }
+            if row:
+                table[int(key) if key else None] = row
+        return table
+
+    return cells("session"), cells("sector"), cells("agency")
+
+
+def _council_sums(council: Council) -> tuple[dict, datetime.datetime | None]:
+    """The council's ``sums``: added up now on an archive of ordinary size; on a large
+    one (see ``council.reporting.figures.archive_is_large``) its tally, added up again
+    now if missing or older than twice ``REPORT_CACHE_SECONDS`` (no scan ran)."""
+    from .figures import archive_is_large
+
+    if not archive_is_large():
+        return sums(council), None
+    from ..services.reports import compliance_tallies_refresh
+
+    fresh_after = timezone.now() - datetime.timedelta(seconds=2 * settings.REPORT_CACHE_SECONDS)
+    tally = ComplianceTally.objects.filter(council=council, computed_at__gte=fresh_after).first()
+    if tally is None:
+        (tally,) = compliance_tallies_refresh(council_ids=[council.pk])
+    return tally.sums, tally.computed_at
 
 
 def overview(council: Council) -> Overview:
     """The council's figures per party: by the session that adopted the commitments, by
     sector and by responsible agency. Five queries, whatever the number of commitments."""
     parties = list(council.parties.order_by("order", "name"))
-    by_session, by_sector, by_agency = _tables(council)
+    found, computed_at = _council_sums(council)
+    by_session, by_sector, by_agency = _tables(found)
     sessions = Session.objects.filter(pk__in=[k for k in by_session if k]).order_by("number")
     sectors = Sector.objects.filter(pk__in=[k for k in by_sector if k])
     agencies = Agency.objects.filter(pk__in=[k for k in by_agency if k]).select_related("party")
@@ -288,7 +312,11 @@ def overview(council: Council) -> Overview:
     for row in (*session_rows, *sector_rows, *agency_rows):
         row.ordered = [row.cells.get(party.pk) for party in parties]
     return Overview(
-        parties=parties, by_session=session_rows, by_sector=sector_rows, by_agency=agency_rows
+        parties=parties,
+        by_session=session_rows,
+        by_sector=sector_rows,
+        by_agency=agency_rows,
+        computed_at=computed_at,
     )
 
 

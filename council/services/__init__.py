@@ -57,7 +57,12 @@ from .reminders import (
     reminders_record_due,
     reminders_scan,
 )
-from .reports import report_tallies_refresh, report_tallies_scan
+from .reports import (
+    compliance_tallies_refresh,
+    compliance_tally_follow,
+    report_tallies_refresh,
+    report_tallies_scan,
+)
 from .reviews import review_record_decision
 from .sessions import (
     agenda_item_create,
@@ -141,6 +146,8 @@ __all__ = [
     "import_read",
     "report_tallies_refresh",
     "report_tallies_scan",
+    "compliance_tallies_refresh",
+    "compliance_tally_follow",
     "indicator_save",
     "observation_save",
     "participant_add",

@@ -13,6 +13,7 @@ from ..models import ComplianceScore, Session, User
 from ..policies import Policy
 from ..reporting.compliance import assessments
 from ._records import save_with_history
+from .reports import compliance_tally_follow
 
 
 def compliance_assess_session(*, session: Session, by: User | None) -> dict[str, int]:
@@ -63,6 +64,7 @@ def compliance_assess_session(*, session: Session, by: User | None) -> dict[str,
                 default_user=by,
                 default_change_reason=reason,
             )
+    compliance_tally_follow(session.council_id)
     return {
         "created": len(created),
         "updated": len(changed),
@@ -95,4 +97,5 @@ def compliance_override(
         save_with_history(locked, by=by, reason=reason)
     for name in ("override", "override_reason", "overridden_by_id", "overridden_at", "assessed_at"):
         setattr(score, name, getattr(locked, name))
+    compliance_tally_follow(score.commitment.council_id)
     return score

@@ -1,4 +1,4 @@
-"""Report tallies: each council's report counts, counted again (issue 18)."""
+"""Report and compliance tallies: each council's figures, counted again (issue 18)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Commitment, Council, ReportTally
+from ..models import Commitment, ComplianceTally, Council, ReportTally
 from ..querysets import local_today
 
 
@@ -40,12 +40,43 @@ def report_tallies_refresh(
     return saved
 
 
+def compliance_tallies_refresh(*, council_ids=None) -> list[ComplianceTally]:
+    """Add up the compliance scores of each council of ``council_ids`` (every council
+    when None) and keep them, replacing each council's earlier tally: one query per
+    council, one transaction per council."""
+    from ..reporting.compliance import sums
+
+    councils = Council.objects.order_by("pk")
+    if council_ids is not None:
+        councils = councils.filter(pk__in=list(council_ids))
+    saved = []
+    for council in councils:
+        found = sums(council)
+        with transaction.atomic():
+            tally, _created = ComplianceTally.objects.update_or_create(
+                council=council, defaults={"sums": found, "computed_at": timezone.now()}
+            )
+        saved.append(tally)
+    return saved
+
+
+def compliance_tally_follow(council_id: int) -> None:
+    """After a council's scores changed (an assessment, an override): on a large archive,
+    where its compliance page reads the tally, add them up again now, so the page shows
+    the change; on a small one nothing (the page adds them up itself)."""
+    from ..reporting.figures import archive_is_large
+
+    if archive_is_large():
+        compliance_tallies_refresh(council_ids=[council_id])
+
+
 def report_tallies_scan() -> int:
-    """What the background scan does: on a large archive (where the reports page reads
-    tallies), count every council again; on a small one nothing (the page counts live).
-    Returns the number of councils counted."""
+    """What the background scan does: on a large archive (where the reports and
+    compliance pages read tallies), count every council again; on a small one nothing
+    (the pages count live). Returns the number of councils counted."""
     from ..reporting.figures import archive_is_large
 
     if not archive_is_large():
         return 0
+    compliance_tallies_refresh()
     return len(report_tallies_refresh())

@@ -3,6 +3,7 @@ method, the recorded scores with the secretariat's overrides, and the Excel expo
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -93,6 +94,7 @@ def council_compliance(request: HttpRequest, pk: int) -> HttpResponse:
         # The latest sessions the secretariat may assess at (any other from its review).
         "assessable": [s for s in held[:2] if policy.can_assess_compliance(s)],
         "query": f"session={session_pk}" if session_pk else "",
+        "refresh_minutes": settings.REPORT_CACHE_SECONDS // 60,
     }
     return render(request, "council/compliance.html", context)
 
@@ -178,6 +180,7 @@ def compliance_override(request: HttpRequest, pk: int) -> HttpResponse:
         override_errors={"score": score, "form": form},
         assessable=[],
         query=f"session={session_pk}" if session_pk else "",
+        refresh_minutes=settings.REPORT_CACHE_SECONDS // 60,
     )
     return render(request, "council/compliance.html", context, status=status)
 
