@@ -78,20 +78,15 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
     return render(request, _partial(request, "council/commitment_list.html", "results"), context)
 
 
-# Up to this many councils, a list with no filter is read council by council.
-GROUPED_COUNCILS = 10
-
-
 def _council_groups(request: HttpRequest, commitment_filter: CommitmentFilter):
-    """("council_id", the user's councils) when the unfiltered list of a user who sees a
-    few councils is read per council (``paging._rows``); None otherwise: a manager sees
-    every council (the whole index is theirs), and a filter or a search has indexes of
-    its own."""
+    """("council_id", the user's councils): the unfiltered list of a user who sees a few
+    councils is read council by council (``paging.first_rows``). None for a manager, who
+    sees every council (the whole index is theirs), and for a filter or a search, which
+    have indexes of their own."""
     policy = policy_for(request)
     if policy.is_manager or commitment_filter.active_count():
         return None
-    councils = policy.council_ids_set
-    return ("council_id", councils) if 1 < len(councils) <= GROUPED_COUNCILS else None
+    return ("council_id", policy.council_ids_set)
 
 
 def _form_moves(policy, commitment: Commitment, side: CommitmentSide | None = None) -> list[str]:

@@ -15,6 +15,7 @@ from ..models import (
     Session,
     StatusUpdate,
 )
+from ..paging import first_rows
 from ..policies import policy_for
 from ..querysets import local_today
 from ._access import DUE_SOON_DAYS, _visible_commitments
@@ -32,6 +33,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     mine = policy.my_commitments()
     counts = workload.deadline_counts(policy, today, DUE_SOON_DAYS)
     mine_open = mine.open().for_list().with_overdue_flag(today)
+    agencies, councils = policy.my_scope()
+    groups = ("council_id", councils) if agencies is None and councils else None
     # Reported completions waiting for a review: a manager's queue, the others' own. The
     # list shows 10; they are counted only when there are more (rarely: no COUNT query).
     queue = policy.awaiting_review(visible)
@@ -44,7 +47,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "my_open": mine_open.order_by(F("deadline").asc(nulls_last=True), "pk")[:10],
         "my_open_count": counts["open"],
-        "overdue": mine_open.overdue(today).order_by("deadline")[:10],
+        # A secretariat's few councils: read council by council (each council's index of
+        # open deadlines), not by sorting every overdue one of them (46 ms at a million).
+        "overdue": first_rows(mine_open.overdue(today).order_by("deadline", "pk"), 10, groups),
         "overdue_count": counts["overdue"],
         "due_soon": mine_open.due_within(DUE_SOON_DAYS, today).order_by("deadline")[:10],
         "due_soon_count": counts["due_soon"],

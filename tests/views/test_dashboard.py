@@ -132,3 +132,44 @@ def test_empty_states(client, db):
     assert (
         "No commitment matches" in client.get(reverse("council:commitment-list")).content.decode()
     )
+
+
+def test_a_secretariat_of_a_few_councils_sees_their_earliest_overdue(client, world):
+    """A secretariat's overdue list over several councils is read council by council (on
+    PostgreSQL) and merged: the ten earliest deadlines of all their councils, in order."""
+    from ..factories import CouncilFactory
+
+    user = world.users["secretariat"]
+    today = timezone.localdate()
+    for number, council in enumerate([world.council, CouncilFactory(), CouncilFactory()]):
+        council.secretariat_staff.add(user)
+        first = CommitmentFactory(
+            session__council=council, session__number=60 + number, deadline=today
+        )
+        for days in range(1, 9):  # interleaved across the councils
+            CommitmentFactory(
+                session=first.session, deadline=today - datetime.timedelta(days=3 * days + number)
+            )
+    CommitmentFactory(
+        session__council=world.other_council,
+        session__number=90,
+        deadline=today - datetime.timedelta(days=1000),
+    )  # not theirs: never listed
+    expected = list(
+        Commitment.objects.open()
+        .filter(council__secretariat_staff=user, deadline__lt=today, deadline_kind="date")
+        .order_by("deadline", "pk")
+        .values_list("pk", flat=True)[:10]
+    )
+    client.force_login(user)
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = client.get(reverse("council:dashboard"))
+    assert [c.pk for c in response.context["overdue"]] == expected and len(expected) == 10
+    grouped = any(" UNION ALL " in sql for sql in sent)
+    assert grouped == (connection.vendor == "postgresql")
