@@ -57,7 +57,14 @@ def _scores_page(request: HttpRequest, council: Council):
         scores = scores.filter(commitment__session_id=int(session_pk))
     else:
         session_pk = ""
-    page = Paginator(scores, SCORES_PER_PAGE).get_page(request.GET.get("page"))
+    # The page's ids first, sorted from the commitments' index alone (migration 0039),
+    # then its rows: sorting the scores with their commitments' whole rows took 0.2 s
+    # for a council's 17,000 scores at a million commitments.
+    page = Paginator(scores.values_list("pk", flat=True), SCORES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    found = scores.in_bulk(list(page.object_list))
+    page.object_list = [found[pk] for pk in page.object_list]
     for listed in page.object_list:
         listed.row_form = None  # a row's own refused form, set by compliance_override
     return page, session_pk

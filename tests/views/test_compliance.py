@@ -141,3 +141,27 @@ def test_without_htmx_a_refusal_comes_back_on_the_whole_page(world, assessed, lo
     # The refused form is open in its own row only, with the choice kept.
     assert text.count('aria-invalid="true"') == 1
     assert text.count('<details class="mt-1 no-print" open>') == 1
+
+
+def test_the_recorded_scores_page_through_in_order_each_once(world, assessed, login, monkeypatch):
+    """The table of recorded scores reads a page's ids first, then its rows: every score
+    comes once, in the table's order (adopting session, clause, party), page after page,
+    and the session filter narrows it."""
+    from council.reporting import compliance
+    from council.views import compliance as view
+
+    monkeypatch.setattr(view, "SCORES_PER_PAGE", 3)
+    client = login(world.users["secretariat"])
+    listed, number = [], 1
+    while True:
+        response = client.get(page_url(world), {"page": number})
+        page = response.context["page"]
+        listed += [score.pk for score in page.object_list]
+        if not page.has_next():
+            break
+        number += 1
+    expected = list(compliance.scores(world.council).values_list("pk", flat=True))
+    assert listed == expected and len(expected) == 7 and number == 3
+    session = assessed["1.5"].session_id
+    narrowed = client.get(page_url(world), {"session": session}).context["page"]
+    assert {s.commitment.session_id for s in narrowed.object_list} == {session}
