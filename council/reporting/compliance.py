@@ -180,14 +180,15 @@ class Overview:
     computed_at: datetime.datetime | None = None  # added up earlier (a tally), not now
 
 
-def _sides(council: Council) -> QuerySet[Responsibility]:
-    """Every responsibility of ``council``'s commitments with its side's current score:
-    the latest recorded one (the secretariat's when it set one), else derived today."""
+def _sides(councils) -> QuerySet[Responsibility]:
+    """Every responsibility of the commitments of ``councils`` (a list or a query) with
+    its side's current score: the latest recorded one (the secretariat's when it set
+    one), else derived today."""
     latest = ComplianceScore.objects.filter(
         commitment=OuterRef("commitment_id"), party=OuterRef("party_id")
     ).order_by("-session__number")
     return (
-        Responsibility.objects.filter(commitment__council=council)
+        Responsibility.objects.filter(commitment__council__in=councils)
         .annotate(status_now=side_status())
         .annotate(
             score=Coalesce(
@@ -220,26 +221,62 @@ def sums(council: Council) -> dict[str, dict[str, dict[str, list[int]]]]:
     grouping it three times in the database ran the score's subqueries three times and
     joined every responsibility row to find each side's first (19 s for a council at a
     million commitments)."""
-    found = {"session": {}, "sector": {}, "agency": {}}
-    first: dict[tuple[int, int], tuple] = {}
-    rows = _sides(council).values_list(
-        "pk",
-        "commitment_id",
-        "party_id",
-        "agency_id",
-        "commitment__session_id",
-        "commitment__sector_id",
-        "score",
-        "kind",
+    return dict(sums_by_council([council.pk])).get(council.pk, _empty())
+
+
+def _empty() -> dict:
+    return {"session": {}, "sector": {}, "agency": {}}
+
+
+def sums_by_council(council_ids):
+    """(council id, ``sums``) of each council of ``council_ids`` that has a responsibility,
+    by council id, from one query read in council order: the scan adds up every council
+    in one pass over the tables instead of one per council (42 s for 40 councils at a
+    million), keeping one council's sides in memory at a time."""
+    council_ids = list(council_ids)
+    in_order = ["commitment__council_id"] if len(council_ids) > 1 else []
+    rows = (
+        _sides(council_ids)
+        .order_by(*in_order)
+        .values_list(
+            "commitment__council_id",
+            "pk",
+            "commitment_id",
+            "party_id",
+            "agency_id",
+            "commitment__session_id",
+            "commitment__sector_id",
+            "score",
+            "kind",
+        )
     )
-    for pk, commitment_id, party_id, agency_id, session_id, sector_id, score, kind in rows.iterator(
-        chunk_size=20_000
-    ):
+    current, found, first = None, _empty(), {}
+    for (
+        council_id,
+        pk,
+        commitment_id,
+        party_id,
+        agency_id,
+        session_id,
+        sector_id,
+        score,
+        kind,
+    ) in rows.iterator(chunk_size=20_000):
+        if council_id != current:
+            if current is not None:
+                yield current, _by_side(found, first)
+            current, found, first = council_id, _empty(), {}
         agency = found["agency"].setdefault(str(agency_id), {})
         _add(agency.setdefault(str(party_id), [0] * 5), score, kind)
         seen = first.get((commitment_id, party_id))
         if seen is None or pk < seen[0]:
             first[commitment_id, party_id] = (pk, session_id, sector_id, score, kind)
+    if current is not None:
+        yield current, _by_side(found, first)
+
+
+def _by_side(found: dict, first: dict) -> dict:
+    """``found`` with each side's first responsibility added up by session and sector."""
     for (_commitment_id, party_id), (_pk, session_id, sector_id, score, kind) in first.items():
         for name, key in (("session", session_id), ("sector", sector_id)):
             parties = found[name].setdefault("" if key is None else str(key), {})

@@ -42,19 +42,21 @@ def report_tallies_refresh(
 
 def compliance_tallies_refresh(*, council_ids=None) -> list[ComplianceTally]:
     """Add up the compliance scores of each council of ``council_ids`` (every council
-    when None) and keep them, replacing each council's earlier tally: one query per
-    council, one transaction per council."""
-    from ..reporting.compliance import sums
+    when None) and keep them, replacing each council's earlier tally: one query for all
+    of them, one transaction per council."""
+    from ..reporting.compliance import sums_by_council
 
-    councils = Council.objects.order_by("pk")
+    councils = list(Council.objects.order_by("pk").values_list("pk", flat=True))
     if council_ids is not None:
-        councils = councils.filter(pk__in=list(council_ids))
+        wanted = set(council_ids)
+        councils = [pk for pk in councils if pk in wanted]
+    found = dict(sums_by_council(councils))
     saved = []
-    for council in councils:
-        found = sums(council)
+    for council_id in councils:
         with transaction.atomic():
             tally, _created = ComplianceTally.objects.update_or_create(
-                council=council, defaults={"sums": found, "computed_at": timezone.now()}
+                council_id=council_id,
+                defaults={"sums": found.get(council_id, {}), "computed_at": timezone.now()},
             )
         saved.append(tally)
     return saved

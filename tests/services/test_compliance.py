@@ -291,3 +291,19 @@ def test_on_a_large_archive_the_page_reads_the_councils_tally(world, example, mo
         }
         assert services.report_tallies_scan() > 0
         assert ComplianceTally.objects.count() == world.council.__class__.objects.count()
+
+
+def test_the_scan_adds_up_every_council_in_one_pass_as_each_alone(world, example):
+    """Adding up all councils in one read, council after council, gives each council
+    what it gets alone: no side of one council is counted in another."""
+    other = CommitmentFactory(session__council=world.other_council, session__number=40)
+    ResponsibilityFactory(commitment=other, agency=example["kz1"])
+    ResponsibilityFactory(commitment=other, agency=AgencyFactory(party=example["kg"]))
+    councils = [world.council, world.other_council]
+    together = dict(compliance.sums_by_council([c.pk for c in councils]))
+    assert together == {c.pk: compliance.sums(c) for c in councils}
+    assert together[world.other_council.pk]["agency"][str(example["kz1"].pk)] == {
+        str(example["kz"].pk): [-1, 1, 0, 0, 1]  # not started, derived today
+    }
+    tallies = services.compliance_tallies_refresh()
+    assert {t.council_id: t.sums for t in tallies if t.council_id in together} == together
