@@ -20,6 +20,20 @@ from ..policies import policy_for
 from ..querysets import local_today
 
 
+def _count_of(rows, field: str) -> Coalesce:
+    """How many of ``rows`` point to the outer row by ``field``, counted in a subquery
+    per outer row (0 for none): a join grouped by the outer row made the other counts
+    beside it run once per joined row."""
+    counted = (
+        rows.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 @require_GET
 def council_list(request: HttpRequest) -> HttpResponse:
     councils = (
@@ -30,29 +44,10 @@ def council_list(request: HttpRequest) -> HttpResponse:
         .annotate(
             # Both counted per council in a subquery: joining the sessions grouped the
             # rows by session, and the open count ran once per session (477 times).
-            session_count=Coalesce(
-                Subquery(
-                    Session.objects.filter(council=OuterRef("pk"))
-                    .order_by()
-                    .values("council")
-                    .annotate(n=Count("*"))
-                    .values("n")
-                ),
-                0,
-            ),
+            session_count=_count_of(Session.objects.all(), "council"),
             # Counted from the partial index of open commitments (its council column):
             # joining every commitment of every session took seconds at a million.
-            open_count=Coalesce(
-                Subquery(
-                    Commitment.objects.open()
-                    .filter(council=OuterRef("pk"))
-                    .order_by()
-                    .values("council")
-                    .annotate(n=Count("*"))
-                    .values("n")
-                ),
-                0,
-            ),
+            open_count=_count_of(Commitment.objects.open(), "council"),
         )
         .order_by(F("parent_id").asc(nulls_first=True), "name")
     )
@@ -87,18 +82,7 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Counted per session in a subquery, from the session index alone: joining the
         # commitments grouped 166,000 rows for one council at a million.
         "sessions": council.sessions.select_related("host_party", "protocol")
-        .annotate(
-            commitment_count=Coalesce(
-                Subquery(
-                    Commitment.objects.filter(session=OuterRef("pk"))
-                    .order_by()
-                    .values("session")
-                    .annotate(n=Count("*"))
-                    .values("n")
-                ),
-                0,
-            )
-        )
+        .annotate(commitment_count=_count_of(Commitment.objects.all(), "session"))
         .order_by("-number"),
         "status_counts": status_counts,
         "overdue_count": Commitment.objects.for_council(council).overdue(today).count(),
