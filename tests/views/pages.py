@@ -1,6 +1,7 @@
-"""Helpers the staff app's page tests share: the htmx header, a page's query count, and a
-world grown by many commitments."""
+"""Helpers the staff app's page tests share: the htmx header, a page's query count, the
+SQL sent, and a world grown by many commitments."""
 
+import contextlib
 import datetime
 
 from django.db import connection
@@ -18,6 +19,20 @@ def queries(client, url, **extra):
         response = client.get(url, **extra)
     assert response.status_code == 200
     return len(captured)
+
+
+@contextlib.contextmanager
+def sql_sent():
+    """The text of every statement sent inside the block, in a list (a query log that,
+    unlike ``CaptureQueriesContext``, keeps no cap across many requests)."""
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield sent
 
 
 def grow(world, n):

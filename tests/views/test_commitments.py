@@ -13,7 +13,7 @@ from council import services
 from council.models import Commitment, Session, StatusUpdate
 
 from ..factories import AgencyFactory, CommitmentFactory
-from .pages import HX, grow, queries
+from .pages import HX, grow, queries, sql_sent
 
 
 def test_commitment_page_query_count_does_not_grow_with_its_history(client, world):
@@ -475,13 +475,7 @@ def test_a_few_councils_are_read_council_by_council(client, world, ordering):
     expected = [pk for pk in _expected(ordering) if pk in theirs]
     assert 25 < len(expected) < Commitment.objects.count()
     client.force_login(user)
-    sent = []
-
-    def record(execute, sql, params, many, context):
-        sent.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
+    with sql_sent() as sent:
         forward = _walk(client, {"ordering": ordering})
     assert [c.pk for p in forward for c in p.object_list] == expected
     backward = _walk(client, {"ordering": ordering}, direction="before")

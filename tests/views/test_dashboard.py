@@ -12,6 +12,7 @@ from council import services
 from council.models import Commitment
 
 from ..factories import CommitmentFactory, ResponsibilityFactory
+from .pages import sql_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -162,13 +163,7 @@ def test_a_secretariat_of_a_few_councils_sees_their_earliest_overdue(client, wor
         .values_list("pk", flat=True)[:10]
     )
     client.force_login(user)
-    sent = []
-
-    def record(execute, sql, params, many, context):
-        sent.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
+    with sql_sent() as sent:
         response = client.get(reverse("council:dashboard"))
     assert [c.pk for c in response.context["overdue"]] == expected and len(expected) == 10
     grouped = any(" UNION ALL " in sql for sql in sent)
