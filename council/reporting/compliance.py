@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
@@ -33,7 +32,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from ..models import (
     Agency,
@@ -202,13 +200,17 @@ def _sides(councils) -> QuerySet[Responsibility]:
     )
 
 
+# Where each kind of score is counted in a party's [total, sides, final, interim, live].
+_KIND_SLOTS = {ComplianceScore.Kind.FINAL: 2, ComplianceScore.Kind.INTERIM: 3, LIVE: 4}
+
+
 def _add(total: list[int], score: int | None, kind: str) -> None:
     """Add one side's score to a party's [total, sides, final, interim, live]."""
     if score is None:  # a cancelled or replaced commitment: no score
         return
     total[0] += score
     total[1] += 1
-    slot = {ComplianceScore.Kind.FINAL: 2, ComplianceScore.Kind.INTERIM: 3, LIVE: 4}.get(kind)
+    slot = _KIND_SLOTS.get(kind)
     if slot:
         total[slot] += 1
 
@@ -313,14 +315,14 @@ def _council_sums(council: Council) -> tuple[dict, datetime.datetime | None]:
     """The council's ``sums``: added up now on an archive of ordinary size; on a large
     one (see ``council.reporting.figures.archive_is_large``) its tally, added up again
     now if missing or older than twice ``REPORT_CACHE_SECONDS`` (no scan ran)."""
-    from .figures import archive_is_large
+    from .figures import archive_is_large, tally_fresh_after
 
     if not archive_is_large():
         return sums(council), None
     from ..services.reports import compliance_tallies_refresh
 
-    fresh_after = timezone.now() - datetime.timedelta(seconds=2 * settings.REPORT_CACHE_SECONDS)
-    tally = ComplianceTally.objects.filter(council=council, computed_at__gte=fresh_after).first()
+    fresh = ComplianceTally.objects.filter(council=council, computed_at__gte=tally_fresh_after())
+    tally = fresh.first()
     if tally is None:
         (tally,) = compliance_tallies_refresh(council_ids=[council.pk])
     return tally.sums, tally.computed_at

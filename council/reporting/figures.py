@@ -557,7 +557,7 @@ def figures(report: Report, *, council_ids: Iterable[int]) -> Figures:
 
     council_ids = list(council_ids)  # read here only: a small archive never needs them
 
-    stale_before = timezone.now() - datetime.timedelta(seconds=2 * settings.REPORT_CACHE_SECONDS)
+    stale_before = tally_fresh_after()
     found = {
         row.council_id: row
         for row in ReportTally.objects.filter(
@@ -571,6 +571,12 @@ def figures(report: Report, *, council_ids: Iterable[int]) -> Figures:
     total = sum((Tally.from_json(row.counts) for row in found.values()), Tally())
     oldest = min((row.computed_at for row in found.values()), default=timezone.now())
     return Figures.of_tally(total, report.council_id, report.today, computed_at=oldest)
+
+
+def tally_fresh_after() -> datetime.datetime:
+    """The oldest a tally may be counted and still read: twice ``REPORT_CACHE_SECONDS``
+    ago (an older one means no scan ran, and the page counts it itself)."""
+    return timezone.now() - datetime.timedelta(seconds=2 * settings.REPORT_CACHE_SECONDS)
 
 
 def archive_is_large() -> bool:

@@ -11,6 +11,15 @@ from ..models import Commitment, ComplianceTally, Council, ReportTally
 from ..querysets import local_today
 
 
+def _council_ids(council_ids=None) -> list[int]:
+    """The ids of the councils of ``council_ids`` that exist (every council when None),
+    in order."""
+    councils = Council.objects.order_by("pk")
+    if council_ids is not None:
+        councils = councils.filter(pk__in=list(council_ids))
+    return list(councils.values_list("pk", flat=True))
+
+
 def report_tallies_refresh(
     *, council_ids=None, today: datetime.date | None = None
 ) -> list[ReportTally]:
@@ -21,11 +30,9 @@ def report_tallies_refresh(
     from ..reporting.figures import Report, Tally
 
     today = today or local_today()
-    councils = list(Council.objects.order_by("pk").values_list("pk", flat=True))
+    councils = _council_ids(council_ids)
     commitments = Commitment.objects.all()
     if council_ids is not None:
-        wanted = set(council_ids)
-        councils = [pk for pk in councils if pk in wanted]
         commitments = commitments.filter(council__in=councils)
     counted = Report(commitments, None, today).tallies()
     saved = []
@@ -46,10 +53,7 @@ def compliance_tallies_refresh(*, council_ids=None) -> list[ComplianceTally]:
     of them, one transaction per council."""
     from ..reporting.compliance import sums_by_council
 
-    councils = list(Council.objects.order_by("pk").values_list("pk", flat=True))
-    if council_ids is not None:
-        wanted = set(council_ids)
-        councils = [pk for pk in councils if pk in wanted]
+    councils = _council_ids(council_ids)
     found = dict(sums_by_council(councils))
     saved = []
     for council_id in councils:
