@@ -11,10 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import IdChoiceField
 from .models import Agency, Commitment, Council, Party, Responsibility, Sector, Session
+from .paging import capped_count
 from .policies import policy_for
 from .querysets import DEADLINE_KEY, local_today, localized_values
 from .search import commitments_matching, few_ids
 from .widgets import QuickSelect
+
+# A deadline range of at most this many commitments is sorted, when the list is in an
+# order by adoption, rather than found by walking the adoption index (``sorts_apart``):
+# read from the deadline index alone (migration 0040), 100,000 sort in about 30 ms.
+RANGE_SORTED_APART = 100_000
+ADOPTION_SORTS = ("", "session", "-session")
 
 OVERDUE = "overdue"
 OPEN = "open"
@@ -170,6 +177,13 @@ class CommitmentFilter(django_filters.FilterSet):
         model = Commitment
         fields: list[str] = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Set while the rows are filtered, for ``sorts_apart``: an agency's few
+        # commitments were found by id; the deadline range's commitments, if any.
+        self.few_of_agency = False
+        self.deadline_range = None
+
     @property
     def form(self):
         form = super().form
@@ -186,6 +200,19 @@ class CommitmentFilter(django_filters.FilterSet):
                 )
             form.choices_written = True
         return form
+
+    def sorts_apart(self) -> bool:
+        """Whether the list sorts the rows its filters found instead of walking its sort's
+        index to them (``paging.Ordering.apart``): an agency's few commitments, in any
+        order; a deadline range of at most ``RANGE_SORTED_APART`` in an order by
+        adoption, whose walk from the newest session reaches the range only near the
+        sessions that set its deadlines."""
+        self.qs  # noqa: B018 — filtering is what sets what is read here
+        if self.few_of_agency:
+            return True
+        if self.deadline_range is None or self.ordering_name() not in ADOPTION_SORTS:
+            return False
+        return not capped_count(self.deadline_range, RANGE_SORTED_APART)[1]
 
     def ordering_name(self) -> str:
         """The chosen sort (``deadline``, ``-title``…), or "" for the default; the view
@@ -246,6 +273,10 @@ class CommitmentFilter(django_filters.FilterSet):
             )
         if value.stop is not None:
             queryset = queryset.filter(deadline__lte=value.stop, deadline_in_range__lte=value.stop)
+        self.deadline_range = Commitment.objects.order_by().filter(
+            **{"deadline__gte": value.start} if value.start else {},
+            **{"deadline__lte": value.stop} if value.stop else {},
+        )
         return queryset
 
     def filter_agency(self, queryset, name, value):
@@ -259,6 +290,7 @@ class CommitmentFilter(django_filters.FilterSet):
             .values_list("commitment_id", flat=True)
         )
         if few is not None:
+            self.few_of_agency = True
             return queryset.filter(pk__in=few)
         responsible = Responsibility.objects.filter(commitment=OuterRef("pk"), agency=value)
         return queryset.filter(Exists(responsible))

@@ -20,8 +20,10 @@ from django.core import signing
 from django.db import connection
 from django.db.models import Expression, F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.functions import Coalesce
 
 SALT = "council.paging"
+APART = "sorted_apart"  # the first key of an ``Ordering.apart``
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,22 @@ class Ordering:
 
     def reversed(self) -> Ordering:
         return Ordering(self.keys, tuple(not d for d in self.descending), self.annotations)
+
+    def apart(self) -> Ordering:
+        """The same order, said so that no index serves it: PostgreSQL then reads the
+        rows the filter's own index finds and sorts them, instead of walking the sort's
+        index and discarding the rows that do not match. The planner expects matches
+        spread evenly through that walk; a deadline range sorted by adoption sits near
+        its end (723,000 entries read for a page of 2020's deadlines at a million:
+        0.4 s). The cursor's comparison is said the same way, or the planner would read
+        it as a range of that index. ``COALESCE(x, x)`` is ``x`` (every key is set), but
+        no index is built on it; cursors stay valid, the values being the same."""
+        first = self.keys[0]
+        return Ordering(
+            (Key(APART, first.kind), *self.keys[1:]),
+            self.descending,
+            (*self.annotations, (APART, Coalesce(F(first.name), F(first.name)))),
+        )
 
     def order_by(self) -> list:
         return [F(k.name).desc() if d else F(k.name).asc() for k, d in self.ordering_pairs]
@@ -205,12 +223,18 @@ def keyset_page(
     last: bool = False,
     count_cap: int = 10_000,
     groups: tuple[str, Collection[int]] | None = None,
+    sort_apart: bool = False,
 ) -> KeysetPage:
     """One page of ``queryset`` in ``ordering``: the first, the one after or before a
     cursor, or the last. A cursor that cannot be read gives the first page.
 
     ``groups`` (a field and its values, e.g. the few councils a secretariat sees): the
-    rows are read per group, each from its own index, and merged (``first_rows``)."""
+    rows are read per group, each from its own index, and merged (``first_rows``).
+    ``sort_apart``: the filter bounds the rows to a set its own index reads, sorted
+    rather than found by walking the sort's index (``Ordering.apart``)."""
+    sort_apart = sort_apart and connection.vendor == "postgresql"
+    if sort_apart:
+        ordering = ordering.apart()
     if ordering.annotations:
         queryset = queryset.annotate(**dict(ordering.annotations))
     backwards = False
@@ -240,7 +264,14 @@ def keyset_page(
     # The last page holds what is left after whole pages from the first row, so it is the
     # page "Next" leads to as well, never overlapping the page before it (or the first).
     take = (count - 1) % size + 1 if last and not capped and count and start is None else size
-    fetched = first_rows(rows, take + 1, groups)
+    if sort_apart:
+        # The page's ids, sorted apart; then its rows by id, with no cursor condition
+        # (PostgreSQL estimates a cursor among many equal keys as nearly empty, and
+        # would walk the index it matches).
+        ids = list(rows.values_list("pk", flat=True)[: take + 1])
+        fetched = list(queryset.filter(pk__in=ids).order_by(*order.order_by()))
+    else:
+        fetched = first_rows(rows, take + 1, groups)
     more = len(fetched) > take
     items = fetched[:take]
     if backwards:

@@ -161,3 +161,23 @@ def test_the_dashboard_reads_the_responsibility_rows_from_their_indexes(archive,
         if re.search(r"Seq Scan on council_responsibility\b", plan(text))
     ]
     assert not failures, "\n\n".join(failures)
+
+
+def test_a_deadline_range_by_adoption_is_read_from_the_deadline_index(archive):
+    """A year of deadlines in the default order (by adoption): the page's ids come from
+    the deadline index, which carries the adoption keys (migration 0040; read alone
+    once the table is vacuumed, which a test's transaction cannot do), and are sorted,
+    not found by walking the adoption index (723,000 entries at a million). The planner
+    is told to avoid reading the table, as above."""
+    archive.force_login(User.objects.get(username="bench-manager"))
+    year = Commitment.objects.exclude(deadline=None).order_by("deadline")[ROWS // 2].deadline.year
+    params = {"deadline_after": f"{year}-01-01", "deadline_before": f"{year}-12-31"}
+    texts, page = list_queries(archive, params)
+    assert page.object_list, "no deadline in that year: the case would prove nothing"
+    ids = [t for t in rows_queries(texts) if t.startswith('SELECT "council_commitment"."id" AS')]
+    assert ids, "the page did not read its ids first"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    shown = plan(ids[0])
+    assert "commitment_deadline_adopted_idx" in shown, shown
+    assert "commitment_adopted_idx" not in shown, shown

@@ -63,6 +63,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         last=request.GET.get("last") == "1",
         count_cap=LIST_COUNT_CAP,
         groups=_council_groups(request, commitment_filter),
+        sort_apart=commitment_filter.sorts_apart(),
     )
     attach_responsible(page.object_list)
     side_columns = attach_sides(page.object_list)

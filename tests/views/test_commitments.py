@@ -2,6 +2,7 @@
 page with its timeline and history, and concurrent edits."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +13,7 @@ from django.urls import reverse
 from council import services
 from council.models import Commitment, Session, StatusUpdate
 
-from ..factories import AgencyFactory, CommitmentFactory
+from ..factories import AgencyFactory, CommitmentFactory, ResponsibilityFactory
 from .pages import HX, grow, queries, sql_sent
 
 
@@ -78,6 +79,50 @@ def test_a_deadline_range_open_at_one_end_leaves_out_undated_commitments(client,
     after = listed(client, deadline_after="2000-01-01", ordering="deadline")
     assert after == every - {ongoing.pk}
     assert listed(client, deadline_before="2100-01-01") == every - {ongoing.pk}
+
+
+# The sorted-apart key (``paging.Ordering.apart``): COALESCE(x, x), in the ORDER BY.
+SORTED_APART = re.compile(r"ORDER BY COALESCE\(([^()]+(?:\([^()]*\))?[^()]*), \1\)")
+
+
+@pytest.mark.parametrize("ordering", ["", "session", "-session", "deadline", "-title"])
+@pytest.mark.parametrize("bound", ["deadline range", "agency"])
+def test_a_filter_of_few_rows_sorts_them_in_the_list_order(client, world, ordering, bound):
+    """A deadline range in an order by adoption, or an agency of few commitments, has its
+    rows sorted instead of found by walking the sort's index (on PostgreSQL): every
+    page, from either end, lists each matching commitment once in the chosen order."""
+    client.force_login(world.users["manager"])
+    grow(world, 30)  # due in 5 days, one session, the focal point's agency
+    soon = datetime.date.today() + datetime.timedelta(days=5)
+    for number, deadline in ((61, soon), (62, soon + datetime.timedelta(days=400)), (63, None)):
+        commitment = CommitmentFactory(
+            session__council=world.council,
+            session__number=number,
+            deadline=deadline,
+            deadline_kind="date" if deadline else "ongoing",
+        )
+        ResponsibilityFactory(commitment=commitment, agency=world.users["focal_a"].agency)
+    if bound == "agency":
+        params = {"agency": world.users["focal_a"].agency.pk}
+        matching = set(
+            Commitment.objects.filter(
+                responsibilities__agency=world.users["focal_a"].agency
+            ).values_list("pk", flat=True)
+        )
+    else:
+        params = {"deadline_after": soon.isoformat(), "deadline_before": soon.isoformat()}
+        matching = set(Commitment.objects.filter(deadline=soon).values_list("pk", flat=True))
+    params = {**params, "ordering": ordering} if ordering else params
+    expected = [pk for pk in _expected(ordering) if pk in matching]
+    assert 25 < len(expected) < Commitment.objects.count()
+    with sql_sent() as sent:
+        forward = _walk(client, params)
+    assert [c.pk for p in forward for c in p.object_list] == expected
+    backward = _walk(client, params, direction="before")
+    assert [c.pk for p in backward for c in p.object_list] == expected
+    apart = any(SORTED_APART.search(sql) for sql in sent)
+    by_adoption = ordering in ("", "session", "-session")
+    assert apart == (connection.vendor == "postgresql" and (bound == "agency" or by_adoption))
 
 
 def _walk(client, params, direction="after"):
