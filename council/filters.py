@@ -14,7 +14,7 @@ from .models import Agency, Commitment, Council, Party, Responsibility, Sector, 
 from .paging import capped_count
 from .policies import policy_for
 from .querysets import DEADLINE_KEY, local_today, localized_values
-from .search import commitments_matching, few_ids
+from .search import commitments_found, few_ids
 from .widgets import QuickSelect
 
 # A deadline range of at most this many commitments is sorted, when the list is in an
@@ -179,9 +179,9 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Set while the rows are filtered, for ``sorts_apart``: an agency's few
-        # commitments were found by id; the deadline range's commitments, if any.
-        self.few_of_agency = False
+        # Set while the rows are filtered, for ``sorts_apart``: a search's or an agency's
+        # few commitments were found in their own index; the deadline range's, if any.
+        self.found_few = False
         self.deadline_range = None
 
     @property
@@ -203,12 +203,12 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def sorts_apart(self) -> bool:
         """Whether the list sorts the rows its filters found instead of walking its sort's
-        index to them (``paging.Ordering.apart``): an agency's few commitments, in any
-        order; a deadline range of at most ``RANGE_SORTED_APART`` in an order by
+        index to them (``paging.Ordering.apart``): a search's or an agency's few
+        commitments, in any order; a deadline range of at most ``RANGE_SORTED_APART`` in an order by
         adoption, whose walk from the newest session reaches the range only near the
         sessions that set its deadlines."""
         self.qs  # noqa: B018 — filtering is what sets what is read here
-        if self.few_of_agency:
+        if self.found_few:
             return True
         if self.deadline_range is None or self.ordering_name() not in ADOPTION_SORTS:
             return False
@@ -223,7 +223,9 @@ class CommitmentFilter(django_filters.FilterSet):
         return chosen[0] if chosen else ""
 
     def filter_text(self, queryset, name, value):
-        return commitments_matching(queryset, value)
+        found, few = commitments_found(queryset, value)
+        self.found_few |= few
+        return found
 
     def filter_scope(self, queryset, name, value):
         """Mine as the dashboard counts them (``Policy.only_mine``); awaiting review: a
@@ -290,7 +292,7 @@ class CommitmentFilter(django_filters.FilterSet):
             .values_list("commitment_id", flat=True)
         )
         if few is not None:
-            self.few_of_agency = True
+            self.found_few = True
             return queryset.filter(pk__in=few)
         responsible = Responsibility.objects.filter(commitment=OuterRef("pk"), agency=value)
         return queryset.filter(Exists(responsible))

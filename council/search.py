@@ -92,12 +92,12 @@ def commitments_matching(queryset: QuerySet, value: str) -> QuerySet:
     """The commitments whose title or text match, as recorded or in any of its versions
     (a Kazakh word finds the clause whose Kazakh text has it); a clause number ("2.1")
     matches the clause itself."""
-    return _commitments_matching(queryset, value)[0]
+    return commitments_found(queryset, value)[0]
 
 
-def _commitments_matching(queryset: QuerySet, value: str) -> tuple[QuerySet, bool]:
+def commitments_found(queryset: QuerySet, value: str) -> tuple[QuerySet, bool]:
     """The matching commitments, and whether they are few (at most ``FEW_MATCHES``, read
-    by id: cheap to rank)."""
+    by id, or a clause number, once in a session: cheap to rank or sort)."""
     value = value.strip()
     if not value:
         return queryset, False
@@ -166,7 +166,7 @@ def ranked_commitments(queryset: QuerySet, value: str) -> tuple[QuerySet, bool]:
     """Matching commitments, best first, and whether they are (newest first on SQLite,
     and when more than ``FEW_MATCHES`` match: ranking them would read every one, a
     second at a million commitments)."""
-    matching, few = _commitments_matching(queryset, value)
+    matching, few = commitments_found(queryset, value)
     query = query_for(value.strip())
     if full_text() and few and query is not None and not CLAUSE.fullmatch(value.strip()):
         ranked = matching.annotate(rank=SearchRank(commitment_document(), query))

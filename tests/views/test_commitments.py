@@ -86,11 +86,14 @@ SORTED_APART = re.compile(r"ORDER BY COALESCE\(([^()]+(?:\([^()]*\))?[^()]*), \1
 
 
 @pytest.mark.parametrize("ordering", ["", "session", "-session", "deadline", "-title"])
-@pytest.mark.parametrize("bound", ["deadline range", "agency"])
+@pytest.mark.parametrize("bound", ["deadline range", "agency", "search"])
 def test_a_filter_of_few_rows_sorts_them_in_the_list_order(client, world, ordering, bound):
-    """A deadline range in an order by adoption, or an agency of few commitments, has its
-    rows sorted instead of found by walking the sort's index (on PostgreSQL): every
-    page, from either end, lists each matching commitment once in the chosen order."""
+    """A deadline range in an order by adoption, or an agency's or a search's few
+    commitments, have their rows sorted instead of found by walking the sort's index (on
+    PostgreSQL): every page, from either end, lists each matching commitment once in the
+    chosen order."""
+    from council import search
+
     client.force_login(world.users["manager"])
     grow(world, 30)  # due in 5 days, one session, the focal point's agency
     soon = datetime.date.today() + datetime.timedelta(days=5)
@@ -102,6 +105,12 @@ def test_a_filter_of_few_rows_sorts_them_in_the_list_order(client, world, orderi
             deadline_kind="date" if deadline else "ongoing",
         )
         ResponsibilityFactory(commitment=commitment, agency=world.users["focal_a"].agency)
+    # Matches no filter: another agency's, due later, under another title.
+    CommitmentFactory(
+        session=world.session,
+        title="Transit road map",
+        deadline=soon + datetime.timedelta(days=1100),
+    )
     if bound == "agency":
         params = {"agency": world.users["focal_a"].agency.pk}
         matching = set(
@@ -109,6 +118,11 @@ def test_a_filter_of_few_rows_sorts_them_in_the_list_order(client, world, orderi
                 responsibilities__agency=world.users["focal_a"].agency
             ).values_list("pk", flat=True)
         )
+    elif bound == "search":
+        params = {"q": "Commitment"}  # the factory's titles
+        matching = {
+            c.pk for c in search.commitments_matching(Commitment.objects.all(), "Commitment")
+        }
     else:
         params = {"deadline_after": soon.isoformat(), "deadline_before": soon.isoformat()}
         matching = set(Commitment.objects.filter(deadline=soon).values_list("pk", flat=True))
@@ -122,7 +136,8 @@ def test_a_filter_of_few_rows_sorts_them_in_the_list_order(client, world, orderi
     assert [c.pk for p in backward for c in p.object_list] == expected
     apart = any(SORTED_APART.search(sql) for sql in sent)
     by_adoption = ordering in ("", "session", "-session")
-    assert apart == (connection.vendor == "postgresql" and (bound == "agency" or by_adoption))
+    few = bound != "deadline range"
+    assert apart == (connection.vendor == "postgresql" and (few or by_adoption))
 
 
 def _walk(client, params, direction="after"):
