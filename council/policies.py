@@ -314,12 +314,13 @@ class Policy:
             commitments = self.visible_commitments()
         # One party's side may report completion while the other still works: the
         # commitment is "in progress", and that side waits for a manager all the same.
+        # Read from the few reported sides (their partial index), not looked up for each
+        # commitment in progress (90,000 lookups at a million: 63 ms).
         side_reported = CommitmentSide.objects.filter(
-            commitment=OuterRef("pk"), status=S.COMPLETION_REPORTED, is_responsible=True
-        )
+            status=S.COMPLETION_REPORTED, is_responsible=True
+        ).values("commitment_id")
         reported = commitments.filter(
-            Q(status__in=COMPLETION_ACCEPTED_FROM)
-            | (Q(status=S.IN_PROGRESS) & Exists(side_reported))
+            Q(status__in=COMPLETION_ACCEPTED_FROM) | Q(status=S.IN_PROGRESS, pk__in=side_reported)
         )
         return reported if self.is_manager else self.only_mine(reported)
 
