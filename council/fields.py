@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import re
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections, models
@@ -119,3 +120,16 @@ def validate_recorded_date(value: datetime.date | None) -> None:
             "last": date_format(LAST_DATE, "SHORT_DATE_FORMAT"),
         },
     )
+
+
+class DateRangeField(django_filters.fields.DateRangeField):
+    """A range of two dates that refuses its first date after its second: a reversed range
+    would list nothing and not say why."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and value.start and value.stop and value.start > value.stop:
+            raise ValidationError(
+                gettext("The first date is after the second: swap them."), code="reversed"
+            )
+        return value

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .fields import IdChoiceField
+from .fields import DateRangeField, IdChoiceField
 from .models import Agency, Commitment, Council, Party, Responsibility, Sector, Session
 from .paging import capped_count
 from .policies import policy_for
@@ -304,6 +304,9 @@ class CommitmentFilter(django_filters.FilterSet):
             return queryset.open()
         return queryset.filter(status=value)
 
+
+# A deadline range refuses a first date after the second (instead of listing nothing).
+CommitmentFilter.base_filters["deadline"].field_class = DateRangeField
 
 # Every choice of a row by id (council, session, sector, party, agency, and any added
 # later) refuses an impossible id with the form's error instead of asking the database.

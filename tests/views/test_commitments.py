@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -269,6 +270,27 @@ def test_bad_filter_values_get_a_message_not_an_error(client, world):
     ):
         response = client.get(reverse("council:commitment-list"), params)
         assert response.status_code == 200
+
+
+def test_a_reversed_deadline_range_is_refused_with_its_dates_kept(client, world):
+    """A first date after the second lists nothing, and says why (in the results an htmx
+    filter swaps in, and under the field on a full page), keeping both dates."""
+    client.force_login(world.users["manager"])
+    params = {"deadline_after": "2020-12-31", "deadline_before": "2020-01-01"}
+    for headers in ({}, HX):
+        response = client.get(reverse("council:commitment-list"), params, **headers)
+        body = response.content.decode()
+        assert response.status_code == 200 and not response.context["page"].object_list
+        assert "The first date is after the second: swap them." in body
+    full = client.get(reverse("council:commitment-list"), params).content.decode()
+    assert 'value="2020-12-31"' in full and 'value="2020-01-01"' in full
+    assert 'class="invalid-feedback d-block">The first date is after the second' in full
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    ru = client.get(reverse("council:commitment-list"), params).content.decode()
+    assert "Первая дата позже второй: поменяйте их местами." in ru
+    # The same day at both ends is a range of one day, not a reversed one.
+    same = {"deadline_after": "2020-06-01", "deadline_before": "2020-06-01"}
+    assert "swap them" not in client.get(reverse("council:commitment-list"), same).content.decode()
 
 
 def test_list_htmx_request_gets_only_the_results(client, world):
