@@ -265,10 +265,11 @@ def keyset_page(
     # page "Next" leads to as well, never overlapping the page before it (or the first).
     take = (count - 1) % size + 1 if last and not capped and count and start is None else size
     if sort_apart:
-        # The page's ids, sorted apart; then its rows by id, with no cursor condition
-        # (PostgreSQL estimates a cursor among many equal keys as nearly empty, and
-        # would walk the index it matches).
-        ids = list(rows.values_list("pk", flat=True)[: take + 1])
+        # The page's ids, sorted apart (a subquery with its own LIMIT, planned on its
+        # own); then its rows by id, with no cursor condition (PostgreSQL estimates a
+        # cursor among many equal keys as nearly empty, and would walk the index it
+        # matches).
+        ids = rows.values_list("pk", flat=True)[: take + 1]
         fetched = list(queryset.filter(pk__in=ids).order_by(*order.order_by()))
     else:
         fetched = first_rows(rows, take + 1, groups)
