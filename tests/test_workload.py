@@ -44,6 +44,7 @@ def figures(username: str, today: datetime.date) -> dict:
         "counts": workload.deadline_counts(policy, today, 30),
         "stale": workload.stale_sides_shown(policy, today, agency_id=agency, shown=10**6),
         "awaiting": workload.awaiting_review_count(policy, queue),
+        "due_soon": workload.due_soon_ids(policy, today, 30, 10),
     }
 
 
@@ -61,6 +62,7 @@ def assert_copy_agrees(today: datetime.date | None = None) -> dict:
         assert [c for c, _ in rows] == [c for c, _ in counted["stale"][1]], username
         assert copied["counts"] == counted["counts"], username
         assert copied["awaiting"] == counted["awaiting"], username
+        assert copied["due_soon"] == counted["due_soon"], username
         found[username] = copied
     return found
 
@@ -77,10 +79,25 @@ def focal_open_commitment(**filters) -> Commitment:
 
 
 def test_the_generated_archive_reads_the_same(archive):
+    # A dozen of the focal point's open commitments fall due within the month (more than
+    # the list shows, two on one day); the generated archive has none so soon.
+    focal = User.objects.get(username="bench-focal")
+    soon = list(
+        Commitment.objects.open()
+        .responsible([focal.agency_id])
+        .filter(deadline_kind="date")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:12]
+    )
+    for days, pk in enumerate(soon):
+        due = local_today() + datetime.timedelta(days=min(days, 10) * 2)
+        Commitment.objects.filter(pk=pk).update(deadline=due)  # the triggers follow
     found = assert_copy_agrees()
     focal = found["bench-focal"]
-    # The cases prove something: the focal point has open work, overdue work, stale sides.
+    # The cases prove something: the focal point has open work, overdue work, work due
+    # soon, stale sides.
     assert focal["counts"]["open"] > 10 and focal["counts"]["overdue"] > 0
+    assert focal["due_soon"], "nothing due soon: the list's case would prove nothing"
     assert focal["stale"][0] > 0 and found["bench-secretariat"]["stale"][0] > 0
 
 

@@ -180,28 +180,19 @@ def risk_flag_clear(request: HttpRequest, pk: int) -> HttpResponse:
 STALE_SHOWN = 10
 
 
-def stale_context(request: HttpRequest) -> dict:
+def stale_sides_first(request: HttpRequest) -> tuple[int, dict[int, list[str]]] | None:
     """The dashboard's stale sides: for the secretariat those of its councils, for a focal
-    point their own party's sides of their commitments (as the dashboard counts them). A
-    count and the first rows, each with its stale sides' codes; nothing for the other
-    roles, who keep no council's follow-up."""
+    point their own party's sides of their commitments (as the dashboard counts them).
+    Their count, and the first ``STALE_SHOWN`` commitments' stale sides (party codes,
+    by commitment id); None for the other roles, who keep no council's follow-up."""
     policy = policy_for(request)
     if not (policy.is_focal_point or policy.staff_council_ids or policy.is_admin):
-        return {}
-    today = local_today()
+        return None
     agency_id = request.user.agency_id if policy.is_focal_point else None
     count, first = workload.stale_sides_shown(
-        policy, today, agency_id=agency_id, shown=STALE_SHOWN * 4
+        policy, local_today(), agency_id=agency_id, shown=STALE_SHOWN * 4
     )
-    rows = []
-    if count:
-        codes: dict[int, list[str]] = {}
-        for commitment_id, code in first:
-            codes.setdefault(commitment_id, []).append(code)
-        ids = list(codes)[:STALE_SHOWN]
-        rows = list(
-            Commitment.objects.filter(pk__in=ids).for_list().with_overdue_flag(today).order_by("pk")
-        )
-        for commitment in rows:
-            commitment.stale_parties = codes[commitment.pk]
-    return {"stale": {"count": count, "rows": rows}}
+    codes: dict[int, list[str]] = {}
+    for commitment_id, code in first:
+        codes.setdefault(commitment_id, []).append(code)
+    return count, dict(list(codes.items())[:STALE_SHOWN])
