@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 
 from django.db.models import F
@@ -65,7 +66,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         },
         today,
     )
-    stale_rows = lists.pop("stale")
+    # A copy of each stale row carries its sides with no report: the same commitment in
+    # another list shows no such badge (only the first stale ones would have it).
+    stale_rows = [copy.copy(commitment) for commitment in lists.pop("stale")]
     for commitment in stale_rows:
         commitment.stale_parties = stale[1][commitment.pk]
     context = {

@@ -123,5 +123,9 @@ def test_dashboard_counts_stale_sides_for_secretariat_and_focal_point(login, wor
     assert focal.context["stale"]["count"] == 1
     (row,) = focal.context["stale"]["rows"]
     assert row.pk == world.commitment_a.pk and row.stale_parties == ["KG"]
+    # The same commitment in the focal point's other lists carries no such badge.
+    others = [c for name in ("my_open", "overdue", "due_soon") for c in focal.context[name]]
+    assert world.commitment_a.pk in [c.pk for c in others]
+    assert not [c for c in others if getattr(c, "stale_parties", None)]
     manager = login(world.users["manager"]).get(reverse("council:dashboard"))
     assert "stale" not in manager.context
