@@ -3,9 +3,11 @@ to the commitments behind it, and a data table beside each for screen readers.""
 
 from __future__ import annotations
 
+import html
+
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from .figures import PALETTE, Bar
 
@@ -43,7 +45,7 @@ def bar_chart(bars: list[Bar], *, title: str, show_rate: bool = False) -> SafeSt
         label_bottom = y + LINE * len(lines)
         bar_top = label_bottom + 3
         rows.append(
-            format_html(
+            markup(
                 '<a href="{url}" aria-label="{label}: {shown}"><title>{label}: {shown}</title>'
                 '<rect class="chart-hit" x="0" y="{y}" width="{full}" height="{row}"></rect>'
                 '<text y="{ty}" class="chart-label">{lines}</text>'
@@ -66,7 +68,7 @@ def bar_chart(bars: list[Bar], *, title: str, show_rate: bool = False) -> SafeSt
             )
         )
         y = bar_top + BAR + PAD
-    return _svg(title, y, mark_safe("".join(rows)))  # noqa: S308 -- rows built by format_html
+    return _svg(title, y, mark_safe("".join(rows)))  # noqa: S308 -- rows built by markup
 
 
 def column_chart(rows: list[dict], series: list[tuple[str, str]], *, title: str) -> SafeString:
@@ -83,7 +85,7 @@ def column_chart(rows: list[dict], series: list[tuple[str, str]], *, title: str)
         if x and x + room > WIDTH:
             x, y = 0, y + LINE + 4
         legend.append(
-            format_html(
+            markup(
                 '<rect x="{x}" y="{ry}" width="14" height="14" fill="{colour}"></rect>'
                 '<text x="{tx}" y="{ty}" class="chart-label">{label}</text>',
                 x=x,
@@ -100,7 +102,7 @@ def column_chart(rows: list[dict], series: list[tuple[str, str]], *, title: str)
     for row in rows:
         lines = wrap(row["label"])
         parts.append(
-            format_html(
+            markup(
                 '<text y="{ty}" class="chart-label chart-group">{lines}<title>{label}</title></text>',
                 ty=y + LINE - 5,
                 lines=tspans(lines),
@@ -112,7 +114,7 @@ def column_chart(rows: list[dict], series: list[tuple[str, str]], *, title: str)
             value = row[key]
             width = max(plot * value / top, 1 if value else 0)
             parts.append(
-                format_html(
+                markup(
                     '<a href="{url}" aria-label="{row_label}, {label}: {value}">'
                     "<title>{row_label}, {label}: {value}</title>"
                     '<rect class="chart-hit" x="0" y="{y}" width="{full}" height="{h}"></rect>'
@@ -136,7 +138,7 @@ def column_chart(rows: list[dict], series: list[tuple[str, str]], *, title: str)
     return _svg(
         title,
         y,
-        mark_safe("".join(legend) + "".join(parts)),  # noqa: S308 -- built by format_html
+        mark_safe("".join(legend) + "".join(parts)),  # noqa: S308 -- built by markup
     )
 
 
@@ -174,10 +176,11 @@ def wrap(text: str, limit: int = LABEL_CHARS, most: int = 2) -> list[str]:
 
 def tspans(lines: list[str]) -> SafeString:
     """Lines of a <text>, one under the other."""
-    return format_html_join(
-        "",
-        '<tspan x="0" dy="{}">{}</tspan>',
-        ((0 if index == 0 else LINE, line) for index, line in enumerate(lines)),
+    return mark_safe(  # noqa: S308 -- each line escaped by markup
+        "".join(
+            markup('<tspan x="0" dy="{dy}">{line}</tspan>', dy=0 if index == 0 else LINE, line=line)
+            for index, line in enumerate(lines)
+        )
     )
 
 
@@ -240,6 +243,21 @@ def line_chart(
         target=target_line,
         l=left,
         base=base,
+    )
+
+
+def markup(template: str, **values) -> SafeString:
+    """``format_html`` for the charts' hundreds of elements, with the same result: text
+    escaped, numbers and markup already safe written as they are. ``format_html`` checks
+    each value for a lazy translation on its way through two wrappers; fifteen values a
+    bar, 1,400 bars on the manager's reports page, cost more than the page's queries."""
+    return mark_safe(  # noqa: S308 -- every value is escaped or already safe
+        template.format(
+            **{
+                key: value if isinstance(value, int | float | SafeData) else html.escape(str(value))
+                for key, value in values.items()
+            }
+        )
     )
 
 

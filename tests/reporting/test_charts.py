@@ -112,3 +112,26 @@ def test_a_whole_row_takes_the_click_not_just_its_thin_bar():
         bar_y = float(re.search(r'<rect x="0" y="([\d.]+)"', link).group(1))
         top, height = float(hit.group(1)), float(hit.group(3))
         assert top < bar_y < top + height  # label and bar both inside the click area
+
+
+def test_markup_writes_what_format_html_writes():
+    """The charts' fast formatter escapes text as ``format_html`` does: a label typed with
+    markup or quotes, a lazy translation, numbers, and markup already made safe."""
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from council.reporting.charts import markup
+
+    template = '<a href="{url}" aria-label="{label}: {value}">{inner}<title>{lazy}</title></a>'
+    values = {
+        "url": "/commitments/?q=a&b=<c>",
+        "label": "Road \"map\" <script>alert(1)</script> & 'co'",
+        "value": 12.5,
+        "inner": mark_safe("<tspan>kept</tspan>"),
+        "lazy": gettext_lazy("Adopted"),
+    }
+    written = markup(template, **values)
+    assert written == format_html(template, **values)
+    assert "<script>" not in written and "<tspan>kept</tspan>" in written
+    assert markup("{n}", n=0) == format_html("{n}", n=0) == "0"
