@@ -25,6 +25,7 @@ import json
 import math
 import os
 import platform
+import re
 import resource
 import statistics
 import subprocess
@@ -438,11 +439,15 @@ def rows_query(page: dict) -> str | None:
 
 
 def offset_query(first_page_sql: str | None, offset: int) -> str | None:
-    """The first page's rows query turned into a numbered page's: LIMIT 25 OFFSET k."""
-    if not first_page_sql or " LIMIT " not in first_page_sql:
+    """The first page's rows query turned into a numbered page's: LIMIT 25 OFFSET k. A
+    page sorted apart (``paging.Ordering.apart``) has its LIMIT in the subquery of its
+    ids, which the rest of the query closes: the last LIMIT is replaced where it stands."""
+    limits = list(re.finditer(r" LIMIT \d+(?: OFFSET \d+)?", first_page_sql or ""))
+    if not limits:
         return None
-    head = first_page_sql.rsplit(" LIMIT ", 1)[0]
-    return f"{head} LIMIT {PAGE_SIZE} OFFSET {offset}"
+    last = limits[-1]
+    paged = f" LIMIT {PAGE_SIZE} OFFSET {offset}"
+    return first_page_sql[: last.start()] + paged + first_page_sql[last.end() :]
 
 
 def count_query(page: dict) -> str | None:
