@@ -45,7 +45,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     awaiting_count = (
         len(awaiting) if len(awaiting) <= SHOWN else workload.awaiting_review_count(policy, queue)
     )
-    stale = stale_sides_first(request)
+    stale = stale_sides_first(request)  # None for a role that keeps no follow-up
+    stale_codes = stale[1] if stale else {}
     # Each list's ids first, each from its own index; then their rows, once for all lists.
     lists = _rows_of(
         {
@@ -62,7 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ),
             "due_soon": workload.due_soon_ids(policy, today, DUE_SOON_DAYS, SHOWN),
             "awaiting_review": awaiting[:SHOWN] if policy.is_manager else [],
-            "stale": list(stale[1]) if stale else [],
+            "stale": list(stale_codes),
         },
         today,
     )
@@ -70,7 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # another list shows no such badge (only the first stale ones would have it).
     stale_rows = [copy.copy(commitment) for commitment in lists.pop("stale")]
     for commitment in stale_rows:
-        commitment.stale_parties = stale[1][commitment.pk]
+        commitment.stale_parties = stale_codes[commitment.pk]
     context = {
         "today": today,
         **lists,
@@ -101,5 +102,5 @@ def _rows_of(lists: dict[str, Iterable[int]], today) -> dict[str, list[Commitmen
     lists = {name: list(ids) for name, ids in lists.items()}
     wanted = {pk for ids in lists.values() for pk in ids}
     rows = Commitment.objects.filter(pk__in=wanted).for_list().with_overdue_flag(today)
-    found = {commitment.pk: commitment for commitment in rows} if wanted else {}
+    found = {commitment.pk: commitment for commitment in rows}  # no ids: no query
     return {name: [found[pk] for pk in ids if pk in found] for name, ids in lists.items()}
