@@ -4,7 +4,7 @@
 The list filtered to a deadline range and sorted by adoption (its default) walked the
 adoption index from the newest session, discarding every row outside the range: a
 year of 2020's deadlines lay 723,000 entries into it at a million (0.4 s). Now the
-list reads the range from this index alone and sorts it (``paging.sorted_apart``):
+list reads the range from this index alone and sorts it (``paging.Ordering.apart``):
 37,000 deadlines of a year in 12 ms. The range's size, which decides that, is counted
 from it too. SQLite (the demo) has no such need.
 """
