@@ -153,6 +153,15 @@ def admin_client(client, superuser):
     return client
 
 
+@pytest.fixture
+def midday():
+    """Today's local noon: a test that travels minutes ahead of it stays on today
+    whenever it runs (from ``timezone.now()`` it crosses midnight near 23:55)."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(12)))
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashing costs most of the demo's load time; tests need none of its strength."""
