@@ -43,6 +43,29 @@ DEMO_TODAY = datetime.date(2026, 11, 25)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+UNGROUPED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Under ``--dist loadgroup`` a worker's grouped tests must carry their group in their
+    node id (pytest-xdist adds it): without it the tests that share Redis, the production
+    stack or a module's demo run on both workers at once, and fail by turns."""
+    if getattr(config.option, "loadgroup", False):  # set on each worker by pytest-xdist
+        for item in items:
+            if item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+                item.stash[UNGROUPED] = True
+
+
+def pytest_runtest_setup(item):
+    if item.stash.get(UNGROUPED, False):
+        pytest.fail(
+            "pytest-xdist could not keep this test in its group: this pytest and "
+            "pytest-xdist do not work together (see pyproject.toml)",
+            pytrace=False,
+        )
+
+
 @dataclass
 class SharedDemo:
     loader: object
