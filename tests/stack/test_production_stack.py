@@ -232,18 +232,26 @@ def text_of(message) -> str:
     return "\n".join(parts)
 
 
-# Session-wide: under xdist a module fixture was torn down and started again between this
-# module's tests (a minute each time); the stack is started once per test run.
-@pytest.fixture(scope="session")
-def stack():
-    base = Path(tempfile.mkdtemp(prefix="council-stack-"))
-    running = Stack(base)
-    try:
+_running: list[Stack] = []
+
+
+@pytest.fixture
+def stack(request):
+    """The stack, started once for the test run and stopped at its end. Not a scoped
+    fixture: an xdist worker that runs out of queued tests tears down even session
+    fixtures, and the stack was started again (about a minute each time)."""
+    if not _running:
+        base = Path(tempfile.mkdtemp(prefix="council-stack-"))
+        running = Stack(base)
+
+        def stop():
+            running.down()
+            shutil.rmtree(base, ignore_errors=True)
+
+        request.config.add_cleanup(stop)
+        _running.append(running)
         running.up()
-        yield running
-    finally:
-        running.down()
-        shutil.rmtree(base, ignore_errors=True)
+    return _running[0]
 
 
 class Browser:
