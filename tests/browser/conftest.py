@@ -12,8 +12,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
-from council.demo import load_demo
 from council.models import User
+
+from ..demo_snapshot import demo_in_committed_database
 
 # Playwright's sync API runs an event loop in this thread; Django must allow ORM calls here
 # (the test's own queries, and the live server's, while the page is driven).
@@ -63,9 +64,10 @@ def browser():
 
 
 @pytest.fixture
-def demo_site(live_server):
-    """The demo data set behind a live server."""
-    load_demo()
+def demo_site(live_server, tmp_path_factory):
+    """The demo data set behind a live server (copied back after the first load, see
+    ``tests/demo_snapshot.py``)."""
+    demo_in_committed_database(tmp_path_factory.getbasetemp() / "demo-media-kept")
     return live_server
 
 
