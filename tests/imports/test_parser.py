@@ -10,7 +10,7 @@ from council.imports import parse
 from council.imports.agencies import assign_roles
 
 from . import samples
-from .helpers import IDS, demo_matcher, demo_sectors
+from .helpers import IDS, demo_matcher, demo_sectors, not_the_bytes
 
 
 @pytest.fixture(scope="module")
@@ -209,6 +209,7 @@ def test_a_very_long_clause_is_flagged(matcher):
         ("plan.csv", samples.plan_csv()),
         ("plan-comma.csv", samples.plan_csv(delimiter=",", encoding="cp1251")),
     ],
+    ids=not_the_bytes,
 )
 def test_a_plan_of_measures(matcher, name, data):
     result = read(name, data, matcher)
@@ -266,6 +267,7 @@ def _zip(parts: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> bytes:
         ),
         ("protocol.docx", b"PK\x03\x04 broken", "not a Word"),
     ],
+    ids=not_the_bytes,
 )
 def test_bad_files_get_a_clear_message(matcher, name, data, message):
     result = read(name, data, matcher)

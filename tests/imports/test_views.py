@@ -7,6 +7,7 @@ from django.urls import reverse
 from council.models import Agency, Commitment, ProtocolFile
 
 from . import samples
+from .helpers import not_the_bytes
 
 pytestmark = [pytest.mark.usefixtures("demo_once"), pytest.mark.xdist_group("demo")]
 
@@ -119,6 +120,7 @@ def test_skip_a_clause(secretariat_client, session):
         ("plan.xlsm", samples.plan_xlsx(), "Macro-enabled"),
         ("empty.csv", b" ", "empty"),
     ],
+    ids=not_the_bytes,
 )
 def test_a_bad_file_gets_a_clear_message_in_place(secretariat_client, session, name, data, message):
     response = upload(secretariat_client, session, name, data)
