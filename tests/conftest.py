@@ -12,18 +12,15 @@ Personas, one per role and a few outsiders (the ``world`` fixture):
 """
 
 import datetime
-import importlib
 import threading
 from dataclasses import dataclass
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import FETCH_RAISE
 from django.db.models.query import QuerySet
-from django.db.models.signals import post_migrate
 from django.test import override_settings
 from django.test.client import ClientHandler
 
@@ -45,27 +42,6 @@ from .factories import (
 DEMO_TODAY = datetime.date(2026, 11, 25)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-
-# What data migrations write, as (migration, function).
-MIGRATED_ROWS = [
-    ("0004_default_reminder_rules", "create_rules"),
-    ("0026_cycles", "create_interim_rule"),
-]
-
-
-def _migrated_rows_again(sender, **kwargs):
-    """A transactional test ends with a flush, which wipes what data migrations wrote (the
-    default reminder rules); Django then sends post_migrate, as after a migrate. The rows
-    come back here, so a test run after a transactional one sees the database as migrated
-    (the test processes' order of tests varies from run to run)."""
-    if sender.name != "council":
-        return
-    for module, function in MIGRATED_ROWS:
-        migration = importlib.import_module(f"council.migrations.{module}")
-        getattr(migration, function)(django_apps, None)
-
-
-post_migrate.connect(_migrated_rows_again, dispatch_uid="tests-migrated-rows")
 
 UNGROUPED = pytest.StashKey[bool]()
 
