@@ -43,6 +43,14 @@ def _scope(agencies, councils) -> tuple[list[str], list]:
     return where, params
 
 
+def _each_once(agencies) -> str:
+    """The SELECT of rows naming each commitment (and its side) once: one agency's rows
+    do already (a commitment names an agency once: ``responsibility_agency_once``), in
+    the order of its index; several agencies' need DISTINCT, which sorts them all (half
+    the time of a focal point's counts at a million)."""
+    return "SELECT" if agencies is not None and len(agencies) == 1 else "SELECT DISTINCT"
+
+
 def deadline_counts(policy, today: datetime.date, days: int) -> dict[str, int]:
     """Open, overdue and due-within-``days`` counts of the user's commitments, as
     ``CommitmentQuerySet.deadline_counts`` counts them. A focal point's are read from
@@ -57,7 +65,7 @@ def deadline_counts(policy, today: datetime.date, days: int) -> dict[str, int]:
         cursor.execute(
             "SELECT count(*), count(*) FILTER (WHERE deadline < %s), "  # noqa: S608 -- constants
             "count(*) FILTER (WHERE deadline >= %s AND deadline <= %s) "
-            "FROM (SELECT DISTINCT r.commitment_id, r.commitment_deadline AS deadline "
+            f"FROM ({_each_once(agencies)} r.commitment_id, r.commitment_deadline AS deadline "
             f"FROM council_responsibility r WHERE {' AND '.join(where)}) AS mine",
             [today, today, until, *params],
         )
@@ -78,7 +86,7 @@ def due_soon_ids(policy, today: datetime.date, days: int, n: int) -> list[int]:
     where, params = _scope(agencies, councils)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT commitment_id FROM (SELECT DISTINCT r.commitment_id, "  # noqa: S608
+            f"SELECT commitment_id FROM ({_each_once(agencies)} r.commitment_id, "  # noqa: S608
             "r.commitment_deadline AS deadline FROM council_responsibility r "
             f"WHERE {' AND '.join(where)} AND r.commitment_deadline BETWEEN %s AND %s) AS mine "
             "ORDER BY deadline, commitment_id LIMIT %s",
@@ -102,7 +110,8 @@ def awaiting_review_count(policy, queue) -> int:
     where, params = _scope(agencies, councils)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(DISTINCT r.commitment_id) FROM council_responsibility r "  # noqa: S608
+            f"SELECT count({'' if len(agencies) == 1 else 'DISTINCT '}r.commitment_id) "  # noqa: S608
+            "FROM council_responsibility r "
             f"WHERE {' AND '.join(where)} AND (r.commitment_status = %s "
             "OR (r.commitment_status = %s AND EXISTS (SELECT 1 FROM council_commitmentside s "
             "WHERE s.commitment_id = r.commitment_id AND s.is_responsible AND s.status = %s)))",
@@ -149,7 +158,7 @@ def stale_sides_shown(
     # A side is stale when no agency of its party reported since its council's cutoff;
     # the row keeps its party's newest report.
     sides = (
-        "SELECT DISTINCT r.commitment_id, r.party_id FROM council_responsibility r "  # noqa: S608
+        f"{_each_once(agencies)} r.commitment_id, r.party_id FROM council_responsibility r "  # noqa: S608
         f"JOIN (VALUES {values}) AS cut (council_id, day, at) "
         "ON cut.council_id = r.commitment_council_id "
         f"WHERE {' AND '.join(where)} AND r.commitment_is_monitored "

@@ -34,6 +34,25 @@ def archive(db):
         .order_by("n", "agency")[0]["agency"]
     )
     User.objects.filter(username="bench-focal-1-0").update(agency=quiet)
+    # A focal point of an agency with a body under it, both responsible for one open
+    # commitment: their rows name it twice, and each figure must count it once.
+    child = Agency.objects.filter(parent__isnull=False).order_by("pk")[0]
+    shared = (
+        Commitment.objects.open()
+        .monitored()
+        .responsible([child.parent_id])
+        .exclude(responsibilities__agency=child)
+        .order_by("pk")
+        .first()
+    )
+    Responsibility.objects.create(
+        commitment=shared, agency=child, role=Responsibility.Role.CO_EXECUTOR
+    )
+    tree = User.objects.get(username="bench-focal")
+    groups = list(tree.groups.all())
+    tree.pk, tree.username, tree.agency_id = None, "bench-focal-tree", child.parent_id
+    tree.save()
+    tree.groups.set(groups)
 
 
 def figures(username: str, today: datetime.date) -> dict:
@@ -52,7 +71,7 @@ def assert_copy_agrees(today: datetime.date | None = None) -> dict:
     """Each user's figures from the copy equal those counted from the commitments."""
     today = today or local_today()
     found = {}
-    for username in [*USERS, "bench-focal-1-0"]:
+    for username in [*USERS, "bench-focal-1-0", "bench-focal-tree"]:
         copied = figures(username, today)
         with mock.patch.object(workload, "available", return_value=False):
             counted = figures(username, today)
