@@ -177,10 +177,11 @@ class CommitmentQuerySet(models.QuerySet):
 
 
 class ResponsibleAgency(NamedTuple):
-    """An agency responsible for a commitment, as a list row names it."""
+    """An agency responsible for a commitment, as a list row names it, and its side."""
 
     label: str
     role: str
+    code: str  # the side's party ("KZ"): a deadline on its day off is flagged
 
 
 def attach_responsible(commitments: list) -> list:
@@ -203,10 +204,23 @@ def attach_responsible(commitments: list) -> list:
     )
     for commitment, role, code, short, name in rows:
         label = Agency.label_of(short, name, code)
-        by_commitment[commitment].append(ResponsibleAgency(label, role))
+        by_commitment[commitment].append(ResponsibleAgency(label, role, code))
     for commitment in commitments:
         commitment.responsible = by_commitment[commitment.pk]
     return commitments
+
+
+def responsible_of(commitment) -> list[ResponsibleAgency]:
+    """``commitment``'s agencies: as ``attach_responsible`` set them, or else from its
+    responsibilities (prefetched, with their agencies and parties, where a page lists
+    several)."""
+    attached = getattr(commitment, "responsible", None)
+    if attached is not None:
+        return attached
+    return [
+        ResponsibleAgency(str(r.agency), r.role, r.party.code)
+        for r in commitment.responsibilities.all()
+    ]
 
 
 # What a row of the commitment list shows (title, session, sector, deadline, status) and

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext, ngettext_lazy
 
 from council.models import Commitment
-from council.querysets import local_today
+from council.querysets import local_today, responsible_of
 
 register = template.Library()
 
@@ -62,6 +62,12 @@ def side_badges(commitment) -> str:
             _("No report: %(parties)s") % {"parties": ", ".join(stale)},
         )
     return badges
+
+
+@register.filter
+def responsible(commitment):
+    """The agencies a row names (``council.querysets.responsible_of``)."""
+    return responsible_of(commitment)
 
 
 @register.filter

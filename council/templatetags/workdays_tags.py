@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import template
 
+from ..querysets import responsible_of
 from ..workdays import NonWorkingDay, country_label, non_working
 
 register = template.Library()
@@ -21,10 +22,9 @@ def deadline_days_off(commitment) -> list[dict]:
     if deadline is None:
         return []
     codes = []
-    for responsibility in commitment.responsibilities.all():
-        code = responsibility.party.code
-        if code not in codes:
-            codes.append(code)
+    for responsible in responsible_of(commitment):
+        if responsible.code not in codes:
+            codes.append(responsible.code)
     found = []
     for code in codes:
         off: NonWorkingDay | None = non_working(deadline, code)

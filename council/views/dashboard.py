@@ -21,7 +21,7 @@ from ..models import (
 )
 from ..paging import first_rows
 from ..policies import policy_for
-from ..querysets import local_today
+from ..querysets import attach_responsible, local_today
 from ._access import DUE_SOON_DAYS, _visible_commitments
 from .nudges import stale_sides_first
 
@@ -38,12 +38,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     mine_open = policy.my_commitments().open()
     agencies, councils = policy.my_scope()
     groups = ("council_id", councils) if agencies is None and councils else None
-    # Reported completions waiting for a review: a manager's queue, the others' own. The
-    # list shows 10; they are counted only when there are more (rarely: no COUNT query).
+    # Reported completions waiting for a review: a manager's queue, listed (10) and
+    # counted only when there are more; the others' own, only counted (no list to show).
     queue = policy.awaiting_review(visible)
-    awaiting = list(queue.order_by("pk").values_list("pk", flat=True)[: SHOWN + 1])
+    awaiting = []
+    if policy.is_manager:
+        awaiting = list(queue.order_by("pk").values_list("pk", flat=True)[: SHOWN + 1])
     awaiting_count = (
-        len(awaiting) if len(awaiting) <= SHOWN else workload.awaiting_review_count(policy, queue)
+        len(awaiting)
+        if policy.is_manager and len(awaiting) <= SHOWN
+        else workload.awaiting_review_count(policy, queue)
     )
     stale = stale_sides_first(request)  # None for a role that keeps no follow-up
     stale_codes = stale[1] if stale else {}
@@ -62,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 groups,
             ),
             "due_soon": workload.due_soon_ids(policy, today, DUE_SOON_DAYS, SHOWN),
-            "awaiting_review": awaiting[:SHOWN] if policy.is_manager else [],
+            "awaiting_review": awaiting[:SHOWN],
             "stale": list(stale_codes),
         },
         today,
@@ -96,11 +100,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _rows_of(lists: dict[str, Iterable[int]], today) -> dict[str, list[Commitment]]:
-    """Each list's commitments, in its order, from one read of their rows (with their
-    sessions, agencies and risk flags): five lists read apart cost five queries and their
-    agencies' five more."""
+    """Each list's commitments, in its order, from one read of their rows (the columns a
+    row shows, with their sessions and risk flags) and one of their agencies: five lists
+    read apart cost five queries and their agencies' five more, and rows read whole (every
+    language of every name) twice the queries' time."""
     lists = {name: list(ids) for name, ids in lists.items()}
     wanted = {pk for ids in lists.values() for pk in ids}
-    rows = Commitment.objects.filter(pk__in=wanted).for_list().with_overdue_flag(today)
+    rows = Commitment.objects.filter(pk__in=wanted).for_list_page().with_overdue_flag(today)
     found = {commitment.pk: commitment for commitment in rows}  # no ids: no query
+    attach_responsible(list(found.values()))
     return {name: [found[pk] for pk in ids if pk in found] for name, ids in lists.items()}

@@ -168,3 +168,23 @@ def test_a_secretariat_of_a_few_councils_sees_their_earliest_overdue(client, wor
     assert [c.pk for c in response.context["overdue"]] == expected and len(expected) == 10
     grouped = any(" UNION ALL " in sql for sql in sent)
     assert grouped == (connection.vendor == "postgresql")
+
+
+def test_a_row_names_its_agencies_and_flags_a_deadline_on_a_sides_day_off(client, world):
+    """The dashboard's rows (agencies read as names) and the session page's (read as
+    records) say the same: each responsible agency, and the side whose country does not
+    work on the deadline."""
+    from council.workdays import non_working
+
+    day = datetime.date(2025, 1, 1)
+    while not (non_working(day, "KZ") and not non_working(day, "KG")):
+        day += datetime.timedelta(days=1)
+    Commitment.objects.filter(pk=world.commitment_a.pk).update(deadline=day)
+    client.force_login(world.users["focal_a"])
+    dashboard = client.get(reverse("council:dashboard"))
+    session = client.get(world.session.get_absolute_url())
+    for page in (dashboard.content.decode(), session.content.decode()):
+        row = page.split(world.commitment_a.title, 1)[1].split("</li>", 1)[0]
+        assert "KZ&#8239;✕" in row and "KG&#8239;✕" not in row
+        for responsibility in world.commitment_a.responsibilities.all():
+            assert str(responsibility.agency) in row
