@@ -316,9 +316,7 @@ class Policy:
         # commitment is "in progress", and that side waits for a manager all the same.
         # Read from the few reported sides (their partial index), not looked up for each
         # commitment in progress (90,000 lookups at a million: 63 ms).
-        side_reported = CommitmentSide.objects.filter(
-            status=S.COMPLETION_REPORTED, is_responsible=True
-        ).values("commitment_id")
+        side_reported = CommitmentSide.objects.completion_reported().values("commitment_id")
         reported = commitments.filter(
             Q(status__in=COMPLETION_ACCEPTED_FROM) | Q(status=S.IN_PROGRESS, pk__in=side_reported)
         )

@@ -102,10 +102,14 @@ def awaiting_review_count(policy, queue) -> int:
     agencies, councils = policy.my_scope()
     if agencies is None or policy.is_manager or not available():
         # The queue holds two statuses; counted apart, each reads its own part of the
-        # status index (together, the "or" filtered all of it: 100 ms at a million).
-        return sum(
-            queue.filter(status=status).count()
-            for status in (Commitment.Status.COMPLETION_REPORTED, Commitment.Status.IN_PROGRESS)
+        # status index (together, the "or" filtered all of it: 100 ms at a million). The
+        # commitments in progress are found from their few reported sides: the "or" in
+        # the queue keeps PostgreSQL from joining them, and it filtered the 90,000 in
+        # progress one by one (13 ms at a million, now 1).
+        reported = CommitmentSide.objects.completion_reported().values("commitment_id")
+        return (
+            queue.filter(status=Commitment.Status.COMPLETION_REPORTED).count()
+            + queue.filter(status=Commitment.Status.IN_PROGRESS, pk__in=reported).count()
         )
     where, params = _scope(agencies, councils)
     with connection.cursor() as cursor:

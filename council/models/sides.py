@@ -55,6 +55,11 @@ class CommitmentSideQuerySet(models.QuerySet):
     def responsible(self):
         return self.filter(is_responsible=True)
 
+    def completion_reported(self):
+        """Responsible sides that reported their part done and wait for a review: few,
+        under their own partial index."""
+        return self.responsible().filter(status=self.model.Status.COMPLETION_REPORTED)
+
     def with_last_report(self):
         """Each side's newest report date (withdrawn reports do not count) as
         ``last_report_at``."""

@@ -180,6 +180,43 @@ def test_dashboard_counts_more_than_it_lists(client, world):
     assert "All 12 completions awaiting review" in response.content.decode()
 
 
+def test_the_queue_counts_a_side_that_reported_while_the_other_works(client, world):
+    """Eleven commitments in progress with the Kazakh side reported done, one reported
+    whole: more than the dashboard lists, so the card's figure is counted."""
+    from ..factories import AgencyFactory
+
+    focal_a = world.users["focal_a"]
+    kg_agency = AgencyFactory(party=world.council.parties.get(code="KG"))
+    for n in range(12):
+        commitment = services.commitment_create(
+            session=world.session,
+            fields={
+                "title": f"Joint measure {n}",
+                "text": "Both do it",
+                "deadline_kind": "next_session",
+            },
+            responsibilities=[(focal_a.agency, "lead"), (kg_agency, "lead")],
+            by=world.users["secretariat"],
+        )
+        services.commitment_change_status(
+            commitment=commitment, to=S.IN_PROGRESS, by=focal_a, note="Started"
+        )
+        services.commitment_change_status(
+            commitment=Commitment.objects.get(pk=commitment.pk),
+            to=S.COMPLETION_REPORTED,
+            by=focal_a if n else None,  # the first reported whole, by the secretariat
+            note="Done on our side",
+        )
+    statuses = Commitment.objects.filter(title__startswith="Joint measure").values_list(
+        "status", flat=True
+    )
+    assert sorted(statuses) == [S.COMPLETION_REPORTED] + [S.IN_PROGRESS] * 11
+    client.force_login(world.users["manager"])
+    response = client.get(reverse("council:dashboard"))
+    assert response.context["awaiting_review_count"] == 12
+    assert len(response.context["awaiting_review"]) == 10
+
+
 def test_focal_point_sees_their_own_completions_awaiting_review(client, world):
     _reported(world.commitment_a)  # agency A's
     _reported(world.commitment_b)  # agency B's
