@@ -188,3 +188,22 @@ def test_a_row_names_its_agencies_and_flags_a_deadline_on_a_sides_day_off(client
         assert "KZ&#8239;✕" in row and "KG&#8239;✕" not in row
         for responsibility in world.commitment_a.responsibilities.all():
             assert str(responsibility.agency) in row
+
+
+def test_recent_updates_name_the_commitment_author_agency_and_change(client, world):
+    focal_a = world.users["focal_a"]
+    services.commitment_change_status(
+        commitment=world.commitment_a,
+        to=Commitment.Status.IN_PROGRESS,
+        by=focal_a,
+        note="Проект соглашения направлен сторонам",
+        agency=focal_a.agency,
+    )
+    client.force_login(world.users["manager"])
+    page = client.get(reverse("council:dashboard")).content.decode()
+    feed = page.split('id="updates-heading"', 1)[1]
+    item = feed.split("<li", 2)[1]
+    assert str(world.commitment_a) in item and world.commitment_a.get_absolute_url() in item
+    assert str(focal_a) in item and f"({focal_a.agency})" in item
+    assert "Not started → In progress" in item
+    assert "Проект соглашения направлен сторонам" in item
