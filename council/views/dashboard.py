@@ -102,9 +102,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .select_related("council")[:5],
         # The columns the feed shows: its rows read whole carried every column of six
         # tables, each name in every language.
-        "recent_updates": StatusUpdate.objects.filter(
-            commitment__session__council__in=policy.council_ids()
-        )
+        "recent_updates": StatusUpdate.objects.filter(commitment__council__in=policy.council_ids())
         .select_related("commitment", "author", "agency__party")
         .only(*RECENT_UPDATE_FIELDS, *localized("agency__short_name", "agency__name"))
         .order_by("-created_at", "-pk")[:8],
