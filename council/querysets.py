@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import NamedTuple
 
 from django.apps import apps
@@ -242,9 +243,16 @@ def name_columns(path: str) -> list[str]:
     """The columns of a translated name (``sector__name``…), in the order
     django-modeltranslation falls back from the current language."""
     from django.utils.translation import get_language
+
+    return list(_name_columns(path, get_language() or "en"))
+
+
+@functools.cache
+def _name_columns(path: str, language: str) -> tuple[str, ...]:
+    # Read for every row a report labels (500 sessions): the order comes from settings.
     from modeltranslation.utils import resolution_order
 
-    return [f"{path}_{code}" for code in resolution_order(get_language() or "en")]
+    return tuple(f"{path}_{code}" for code in resolution_order(language))
 
 
 def name_of(row: dict, path: str) -> str:

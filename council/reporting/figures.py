@@ -98,27 +98,30 @@ class Tally:
     trend: dict[int, list[int]] = field(default_factory=dict)  # [adopted, completed, carried]
 
     def __add__(self, other: Tally) -> Tally:
-        def merged(a: dict, b: dict) -> dict:
-            out = {key: (list(v) if isinstance(v, list) else v) for key, v in a.items()}
-            for key, value in b.items():
-                if key not in out:
-                    out[key] = list(value) if isinstance(value, list) else value
-                elif isinstance(value, list):
-                    out[key] = [x + y for x, y in zip(out[key], value, strict=True)]
-                else:
-                    out[key] += value
-            return out
+        return Tally.total_of([self, other])
 
-        oldest = [d for d in (self.oldest_overdue, other.oldest_overdue) if d]
-        return Tally(
-            **{
-                f.name: merged(getattr(self, f.name), getattr(other, f.name))
-                for f in fields(self)
-                if f.name in DICTS
-            },
-            **{name: getattr(self, name) + getattr(other, name) for name in NUMBERS},
-            oldest_overdue=min(oldest, default=None),
-        )
+    @classmethod
+    def total_of(cls, tallies: Iterable[Tally]) -> Tally:
+        """The tallies added up in one pass (forty councils' added pairwise copied the
+        running total forty times: 9 ms of the manager's reports at a million)."""
+        total = cls()
+        oldest = []
+        for tally in tallies:
+            for name in DICTS:
+                into = getattr(total, name)
+                for key, value in getattr(tally, name).items():
+                    if not isinstance(value, list):
+                        into[key] = into.get(key, 0) + value
+                    elif key in into:
+                        into[key] = [x + y for x, y in zip(into[key], value, strict=True)]
+                    else:
+                        into[key] = list(value)
+            for name in NUMBERS:
+                setattr(total, name, getattr(total, name) + getattr(tally, name))
+            if tally.oldest_overdue:
+                oldest.append(tally.oldest_overdue)
+        total.oldest_overdue = min(oldest, default=None)
+        return total
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -155,7 +158,7 @@ class Report:
 
     def tally(self) -> Tally:
         """The counts over every commitment of the report."""
-        return sum(self.tallies().values(), Tally())
+        return Tally.total_of(self.tallies().values())
 
     def tallies(self) -> dict[int, Tally]:
         """The counts of each council, in one pass: every aggregate query also groups by
@@ -568,7 +571,7 @@ def figures(report: Report, *, council_ids: Iterable[int]) -> Figures:
     if missing:
         for row in report_tallies_refresh(council_ids=missing, today=report.today):
             found[row.council_id] = row
-    total = sum((Tally.from_json(row.counts) for row in found.values()), Tally())
+    total = Tally.total_of(Tally.from_json(row.counts) for row in found.values())
     oldest = min((row.computed_at for row in found.values()), default=timezone.now())
     return Figures.of_tally(total, report.council_id, report.today, computed_at=oldest)
 
