@@ -84,6 +84,11 @@ def report_dashboard(request: HttpRequest) -> HttpResponse:
             ],
             title=_("Commitments per session"),
         ),
+        "trend_table": charts.data_table(
+            _("Adopted, completed and carried over, per session"),
+            [_("Session"), _("Adopted"), _("Completed"), _("Carried over")],
+            [(r["url"], r["label"], r["adopted"], r["completed"], r["carried"]) for r in trend],
+        ),
     }
     for index, (key, title, bars, rate) in enumerate(context["charts"]):
         context["charts"][index] = (
@@ -92,6 +97,7 @@ def report_dashboard(request: HttpRequest) -> HttpResponse:
             bars,
             rate,
             charts.bar_chart(bars, title=str(title), show_rate=rate),
+            charts.bars_table(bars, title=str(title), show_rate=rate),
         )
     return render(request, "council/report_dashboard.html", context)
 

@@ -135,3 +135,27 @@ def test_markup_writes_what_format_html_writes():
     assert written == format_html(template, **values)
     assert "<script>" not in written and "<tspan>kept</tspan>" in written
     assert markup("{n}", n=0) == format_html("{n}", n=0) == "0"
+
+
+def test_the_data_table_writes_its_rows_as_the_template_did():
+    """Each row: a link to its commitments, the label escaped, its numbers as a template
+    localizes them in the reader's language (grouped thousands, the decimal comma), "—"
+    for a rate with nothing to rate."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    rows = [
+        ("/commitments/?session=1&status=completed", 'Совет <КЗ> "13"', 1234567, 999, 95.5),
+        ("/commitments/?session=2", "Совет, 2", 0, -1000, None),
+    ]
+    cell = Template('<td class="text-end">{{ v|default_if_none:"—" }}</td>')
+    with translation.override("ru"):
+        table = charts.data_table("Заголовок", ["Пункт", "Число", "Из", "%"], rows)
+        expected = ["".join(cell.render(Context({"v": v})) for v in row[2:]) for row in rows]
+    for row, cells in zip(rows, expected, strict=True):
+        link = f'<a href="{row[0].replace("&", "&amp;")}">'
+        assert f"<tr><td>{link}" in table and cells in table
+    assert "1\xa0234\xa0567" in table and "95,5" in table and "−" not in table
+    assert "&lt;КЗ&gt; &quot;13&quot;" in table and "<КЗ>" not in table
+    assert '<caption class="visually-hidden">Заголовок</caption>' in table
+    assert charts.data_table("Пусто", ["Пункт", "Число"], []).count("<tr>") == 2  # head, "No data."
