@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from django.utils.formats import localize, number_format
+from django.utils.formats import get_format, localize, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -272,13 +272,14 @@ def data_table(caption: str, head: list[str], rows: list[tuple]) -> SafeString:
         )
         for i, label in enumerate(head)
     )
+    point = get_format("DECIMAL_SEPARATOR")
     body = "".join(
         markup(
             '<tr><td><a href="{url}">{label}</a></td>{cells}</tr>',
             url=url,
             label=label,
             cells=mark_safe(  # noqa: S308 -- localized numbers, escaped
-                "".join('<td class="text-end">' + _number(value) + "</td>" for value in values)
+                "".join(f'<td class="text-end">{_number(value, point)}</td>' for value in values)
             ),
         )
         for url, label, *values in rows
@@ -299,14 +300,15 @@ def data_table(caption: str, head: list[str], rows: list[tuple]) -> SafeString:
     )
 
 
-def _number(value) -> str:
-    """A table cell's number as a template writes it ("1 234", "95,5"), or "—" for none;
-    a whole number under a thousand is its digits in every language, without the three
-    format lookups of ``localize`` (2,000 cells on the manager's reports)."""
+def _number(value, point: str) -> str:
+    """A table cell's number as a template writes it ("1 234", "95,5"), or "—" for none.
+    Under a thousand, a whole number is its digits and a rate its digits with the
+    language's decimal ``point``, as ``localize`` writes them, without its format lookups
+    for each of the 2,000 cells of the manager's reports."""
     if value is None:
         return "—"
-    if isinstance(value, int) and -1000 < value < 1000:
-        return str(value)
+    if isinstance(value, int | float) and -1000 < value < 1000 and "e" not in str(value):
+        return str(value).replace(".", point)
     return html.escape(str(localize(value)))
 
 
