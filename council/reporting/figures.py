@@ -614,6 +614,9 @@ def _top_agencies(counts: dict[int, int], limit: int) -> list[tuple[int, str]]:
     name (the base column, as the charts always sorted), each with its label in the
     current language (one query over the agencies, never over the commitments)."""
     ids = [pk for pk, n in counts.items() if n > 0]
+    if len(ids) > limit:  # only those that can be shown: the limit-th count or more
+        floor = sorted((counts[pk] for pk in ids), reverse=True)[limit - 1]
+        ids = [pk for pk in ids if counts[pk] >= floor]
     rows = (
         Agency.objects.filter(pk__in=ids)
         .rewrite(False)
