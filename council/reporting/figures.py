@@ -438,18 +438,9 @@ class Bars:
         ]
 
     def on_time_by_session(self) -> list[Bar]:
-        completed, on_time = self.tally.session_completed, self.tally.session_on_time
-        return [
-            Bar(
-                label,
-                on_time.get(pk, 0),
-                self._url(session=pk, status=Commitment.Status.COMPLETED),
-                PALETTE[2],
-                total=completed[pk],
-            )
-            for pk, _number, label in self._sessions
-            if pk in completed
-        ]
+        completed = self.tally.session_completed
+        labelled = [(pk, label) for pk, _number, label in self._sessions if pk in completed]
+        return self._on_time(labelled, completed, self.tally.session_on_time, "session")
 
     @cached_property
     def _sessions(self) -> list[tuple[int, int, str]]:
@@ -468,16 +459,22 @@ class Bars:
         ]
 
     def on_time_by_agency(self, limit: int = 15) -> list[Bar]:
-        completed, on_time = self.tally.agency_completed, self.tally.agency_on_time
+        completed = self.tally.agency_completed
+        labelled = _top_agencies(completed, limit)
+        return self._on_time(labelled, completed, self.tally.agency_on_time, "agency")
+
+    def _on_time(self, labelled, completed: dict, on_time: dict, key: str) -> list[Bar]:
+        """A bar per (id, label): completed on time out of completed, linked to the
+        completed commitments of that ``key`` (session, agency)."""
         return [
             Bar(
                 label,
                 on_time.get(pk, 0),
-                self._url(agency=pk, status=Commitment.Status.COMPLETED),
+                self._url(**{key: pk}, status=Commitment.Status.COMPLETED),
                 PALETTE[2],
                 total=completed[pk],
             )
-            for pk, label in _top_agencies(completed, limit)
+            for pk, label in labelled
         ]
 
     def trend(self) -> list[dict]:
