@@ -53,14 +53,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Reported completions waiting for a review: a manager's queue, listed (10) and
     # counted only when there are more; the others' own, only counted (no list to show).
     queue = policy.awaiting_review(visible)
-    awaiting = []
+    awaiting: list[int] = []
     if policy.is_manager:
         awaiting = list(queue.order_by("pk").values_list("pk", flat=True)[: SHOWN + 1])
-    awaiting_count = (
-        len(awaiting)
-        if policy.is_manager and len(awaiting) <= SHOWN
-        else workload.awaiting_review_count(policy, queue)
-    )
+    if policy.is_manager and len(awaiting) <= SHOWN:
+        awaiting_count = len(awaiting)
+    else:
+        awaiting_count = workload.awaiting_review_count(policy, queue)
     stale = stale_sides_first(request)  # None for a role that keeps no follow-up
     stale_codes = stale[1] if stale else {}
     # Each list's ids first, each from its own index; then their rows, once for all lists.
